@@ -1,0 +1,56 @@
+package com.pharmabridge.gateway.auth;
+
+import com.pharmabridge.gateway.policy.PermissionResolver;
+import com.pharmabridge.gateway.registry.DeviceRecord;
+import com.pharmabridge.gateway.registry.DeviceRegistry;
+import com.pharmabridge.gateway.registry.TokenHasher;
+import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.protocol.ProtocolException;
+
+import java.util.function.Supplier;
+
+/** Checks Auth credentials against the current registry. Unknown device and wrong token fail alike. */
+public final class Authenticator {
+    /** The only failure text a device ever sees: no hint whether the id or the token was wrong. */
+    public static final String FAILURE_MESSAGE = "Invalid credentials";
+
+    private final Supplier<DeviceRegistry> registry;
+
+    public Authenticator(Supplier<DeviceRegistry> registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * @return the device, or throws {@link AuthenticationException} with the reason for the log and audit trail
+     */
+    public AuthenticatedDevice authenticate(String deviceId, String token, String protocolVersion, String sdkVersion) {
+        DeviceRegistry current = registry.get();
+        DeviceRecord record = deviceId == null ? null : current.device(deviceId);
+        boolean tokenOk = TokenHasher.matches(token, record == null ? null : record.tokenHash());
+        if (record == null) {
+            throw new AuthenticationException("unknown device");
+        }
+        if (!tokenOk) {
+            throw new AuthenticationException("wrong token");
+        }
+        if (record.revoked()) {
+            throw new AuthenticationException("device revoked");
+        }
+        return new AuthenticatedDevice(record.id(), record.type(), record.attributes(),
+                PermissionResolver.resolve(record, current.type(record.type())), protocolVersion, sdkVersion);
+    }
+
+    /** A failed login; {@link #reason()} is for operators only, the device always gets {@link #FAILURE_MESSAGE}. */
+    public static final class AuthenticationException extends ProtocolException {
+        private final String reason;
+
+        public AuthenticationException(String reason) {
+            super(ErrorCode.AUTH_FAILED, FAILURE_MESSAGE);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package com.pharmabridge.gateway.bridge;
+
+import com.pharmabridge.gateway.config.GatewayConfig;
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
+import io.nats.client.MessageHandler;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.StreamContext;
+import io.nats.client.Subscription;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The gateway's one NATS connection and what sessions do with it. Nothing here blocks: publishes are queued (or
+ * refused as {@link Unavailable} while disconnected, rather than buffered where a crash would lose them), JetStream
+ * acknowledgements and request answers come back as futures completed on NATS threads.
+ */
+public final class NatsBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NatsBridge.class);
+    private static final int DISPATCHERS = 2;
+    /** Above this many queued messages sessions pause; kept well below jnats' own queue limit, which would block. */
+    private static final int MAX_PENDING_MESSAGES = 20_000;
+
+    private final GatewayConfig config;
+    private final StreamCatalog streams;
+    private final ExecutorService management = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "jetstream-provisioning");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<Consumer<Boolean>> readinessListeners = new CopyOnWriteArrayList<>();
+    private final AtomicInteger nextDispatcher = new AtomicInteger();
+    private volatile Connection connection;
+    private volatile JetStream jetStream;
+    private volatile JetStreamManagement management0;
+    private volatile Dispatcher[] dispatchers;
+    private volatile boolean streamsReady;
+    private volatile List<String> streamDrift = List.of();
+    private volatile String lastProblem = "not connected yet";
+
+    public NatsBridge(GatewayConfig config) {
+        this.config = config;
+        this.streams = new StreamCatalog(config.jetStream().enabled() ? config.jetStream().streams() : List.of());
+    }
+
+    /** Connects, retrying in the background when NATS is not there yet; the gateway serves devices meanwhile. */
+    public void start() throws InterruptedException, IOException {
+        GatewayConfig.Nats nats = config.nats();
+        Options options = Options.builder()
+                .server(nats.url())
+                .connectionName(nats.clientName() + " " + config.gateway().id())
+                .connectionTimeout(nats.connectTimeout())
+                .reconnectWait(nats.reconnectWait())
+                .maxReconnects(-1)
+                .reconnectBufferSize(0)
+                .maxMessagesInOutgoingQueue(MAX_PENDING_MESSAGES * 4)
+                .reportNoResponders()
+                .connectionListener(this::onConnectionEvent)
+                .errorListener(new LoggingErrorListener())
+                .build();
+        connection = Nats.connectReconnectOnConnect(options);
+        Dispatcher[] created = new Dispatcher[DISPATCHERS];
+        for (int i = 0; i < DISPATCHERS; i++) {
+            created[i] = connection.createDispatcher();
+        }
+        dispatchers = created;
+        jetStream = connection.jetStream();
+        management0 = connection.jetStreamManagement();
+        if (connection.getStatus() == Connection.Status.CONNECTED) {
+            management.execute(this::provisionStreams);
+        }
+    }
+
+    private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
+        LOG.info("NATS connection {}", event.getEvent());
+        switch (event) {
+            case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
+                if (management0 != null) {
+                    management.execute(this::provisionStreams);
+                }
+            }
+            case DISCONNECTED, CLOSED -> {
+                lastProblem = "NATS connection " + event.getEvent();
+                fireReadiness();
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void provisionStreams() {
+        if (!isConnected()) {
+            return;
+        }
+        try {
+            if (config.jetStream().enabled()) {
+                streamDrift = List.copyOf(StreamProvisioner.provision(management0, config.jetStream().streams()));
+            }
+            streamsReady = true;
+            lastProblem = null;
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            streamsReady = false;
+            lastProblem = "JetStream streams not provisioned: " + e.getMessage();
+            LOG.error("Cannot provision JetStream streams: {}", e.getMessage());
+            management.execute(this::retryProvisionLater);
+        }
+        fireReadiness();
+    }
+
+    private void retryProvisionLater() {
+        try {
+            TimeUnit.SECONDS.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!streamsReady) {
+            provisionStreams();
+        }
+    }
+
+    private void fireReadiness() {
+        boolean ready = isReady();
+        readinessListeners.forEach(l -> l.accept(ready));
+    }
+
+    public void onReadinessChange(Consumer<Boolean> listener) {
+        readinessListeners.add(listener);
+    }
+
+    public boolean isConnected() {
+        Connection c = connection;
+        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    /** Ready: connected, and the declared streams exist. */
+    public boolean isReady() {
+        return isConnected() && streamsReady;
+    }
+
+    public String problem() {
+        return isReady() ? null : (isConnected() ? lastProblem : "NATS not connected");
+    }
+
+    public List<String> streamDrift() {
+        return streamDrift;
+    }
+
+    public StreamCatalog streams() {
+        return streams;
+    }
+
+    /** True while the connection has more unsent data than the configured limit; sessions pause reading then. */
+    public boolean isCongested() {
+        Connection c = connection;
+        return c != null && (c.outgoingPendingBytes() > config.nats().maxPendingBytes()
+                || c.outgoingPendingMessageCount() > MAX_PENDING_MESSAGES);
+    }
+
+    public void publish(String subject, Headers headers, byte[] payload) {
+        requireConnected();
+        try {
+            connection.publish(subject, headers, payload);
+        } catch (IllegalStateException e) {
+            throw new Unavailable("NATS cannot take the message now: " + e.getMessage());
+        }
+    }
+
+    /** Publishes into JetStream; the future completes when the stream has stored it (or with the failure). */
+    public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId) {
+        requireConnected();
+        PublishOptions options = PublishOptions.builder()
+                .messageId(messageId)
+                .streamTimeout(config.jetStream().publishTimeout())
+                .build();
+        try {
+            return jetStream.publishAsync(subject, headers, payload, options)
+                    .orTimeout(config.jetStream().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException e) {
+            throw new Unavailable("NATS cannot take the message now: " + e.getMessage());
+        }
+    }
+
+    public CompletableFuture<Message> request(String subject, Headers headers, byte[] payload, Duration timeout) {
+        requireConnected();
+        try {
+            return connection.requestWithTimeout(subject, headers, payload, timeout)
+                    .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
+        } catch (IllegalStateException e) {
+            throw new Unavailable("NATS cannot take the request now: " + e.getMessage());
+        }
+    }
+
+    /** Subscribes on one of the shared dispatchers; the handler runs on a NATS thread. */
+    public Subscription subscribe(String subject, MessageHandler handler) {
+        Dispatcher[] all = dispatchers;
+        Dispatcher dispatcher = all[Math.floorMod(nextDispatcher.getAndIncrement(), all.length)];
+        return dispatcher.subscribe(subject, handler);
+    }
+
+    public void unsubscribe(Subscription subscription) {
+        Dispatcher dispatcher = subscription.getDispatcher();
+        try {
+            if (dispatcher != null) {
+                dispatcher.unsubscribe(subscription);
+            } else {
+                subscription.unsubscribe();
+            }
+        } catch (IllegalStateException e) {
+            LOG.debug("Unsubscribe after close: {}", e.getMessage());
+        }
+    }
+
+    public StreamContext streamContext(String stream) throws IOException, JetStreamApiException {
+        requireConnected();
+        return connection.getStreamContext(stream);
+    }
+
+    public JetStreamManagement management() {
+        return management0;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    private void requireConnected() {
+        if (!isConnected()) {
+            throw new Unavailable("NATS is not connected; nothing was stored");
+        }
+    }
+
+    /** Waits for queued messages to be written, then closes; used at shutdown after devices are gone. */
+    @Override
+    public void close() {
+        management.shutdownNow();
+        Connection c = connection;
+        if (c == null) {
+            return;
+        }
+        try {
+            if (c.getStatus() == Connection.Status.CONNECTED) {
+                c.flush(Duration.ofSeconds(2));
+                c.drain(Duration.ofSeconds(5)).get(6, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("NATS drain did not finish cleanly: {}", e.getMessage());
+        }
+        try {
+            c.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class LoggingErrorListener implements ErrorListener {
+        @Override
+        public void errorOccurred(Connection conn, String error) {
+            LOG.warn("NATS error: {}", error);
+        }
+
+        @Override
+        public void exceptionOccurred(Connection conn, Exception exp) {
+            LOG.warn("NATS exception: {}", exp.toString());
+        }
+    }
+}

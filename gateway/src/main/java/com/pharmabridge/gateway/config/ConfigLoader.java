@@ -1,0 +1,406 @@
+package com.pharmabridge.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.pharmabridge.protocol.Subjects;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Loads the configuration: shipped defaults, then the operator's YAML file, then environment variables; validates
+ * every key and reports all problems at once, each naming its key.
+ */
+public final class ConfigLoader {
+    private static final String DEFAULTS = "/gateway-defaults.yaml";
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader() {
+    }
+
+    /** Loads with the process environment as overrides. */
+    public static GatewayConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /**
+     * @param file      the operator's YAML file, or {@code null} for defaults only
+     * @param overrides environment-style overrides ({@code GATEWAY_PORT=9000}); unrelated names are ignored
+     */
+    public static GatewayConfig load(Path file, Map<String, String> overrides) {
+        ConfigLoader loader = new ConfigLoader();
+        ObjectNode tree = loader.readDefaults();
+        String userText = "";
+        if (file != null) {
+            try {
+                userText = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException(List.of("Cannot read configuration file " + file + ": " + e.getMessage()));
+            }
+            JsonNode user;
+            try {
+                user = YAML.readTree(userText);
+            } catch (IOException e) {
+                throw new ConfigException(List.of("Configuration file " + file + " is not valid YAML: "
+                        + firstLine(e.getMessage())));
+            }
+            if (user != null && !user.isMissingNode() && !user.isNull()) {
+                loader.merge(tree, user, "");
+            }
+        }
+        loader.applyOverrides(tree, overrides);
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        GatewayConfig config = loader.bind(tree, hash(tree.toString()));
+        if (!loader.problems.isEmpty()) {
+            throw new ConfigException(loader.problems);
+        }
+        return config;
+    }
+
+    private ObjectNode readDefaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+            return (ObjectNode) YAML.readTree(in);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("Shipped defaults " + DEFAULTS + " are missing", e);
+        }
+    }
+
+    /** Lays {@code user} over {@code target}; keys match case-insensitively; unknown keys are problems (typos). */
+    private void merge(ObjectNode target, JsonNode user, String path) {
+        if (!user.isObject()) {
+            problems.add(describe(path) + ": expected a section of keys, found " + user.getNodeType());
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = user.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = canonicalKey(target, field.getKey());
+            String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+            if (key == null) {
+                problems.add(childPath + ": unknown key (known here: " + String.join(", ", fieldNames(target)) + ")");
+                continue;
+            }
+            JsonNode existing = target.get(key);
+            JsonNode value = field.getValue();
+            if (existing.isObject() && value.isObject()) {
+                merge((ObjectNode) existing, value, childPath);
+            } else if (existing.isArray() && value.isArray() && key.equals("streams")) {
+                target.set(key, normalizeStreams((ArrayNode) value, (ArrayNode) existing, childPath));
+            } else {
+                target.set(key, value);
+            }
+        }
+    }
+
+    /** Streams given by the operator replace the defaults; keys inside each stream are matched like any other. */
+    private ArrayNode normalizeStreams(ArrayNode given, ArrayNode defaults, String path) {
+        ObjectNode template = defaults.isEmpty() ? null : (ObjectNode) defaults.get(0).deepCopy();
+        ArrayNode result = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < given.size(); i++) {
+            ObjectNode stream = template == null ? JsonNodeFactory.instance.objectNode() : template.deepCopy();
+            if (template != null) {
+                stream.put("denyDelete", false);
+                stream.put("denyPurge", false);
+            }
+            merge(stream, given.get(i), path + "[" + i + "]");
+            result.add(stream);
+        }
+        return result;
+    }
+
+    private void applyOverrides(ObjectNode tree, Map<String, String> overrides) {
+        Map<String, String> byNormalizedName = new LinkedHashMap<>();
+        overrides.forEach((name, value) -> byNormalizedName.put(normalizeEnvName(name), value));
+        walkLeaves(tree, "", (parent, key, path) -> {
+            String value = byNormalizedName.get(normalizeEnvName(path));
+            if (value == null) {
+                return;
+            }
+            if (parent.get(key).isArray()) {
+                ArrayNode list = JsonNodeFactory.instance.arrayNode();
+                for (String item : value.split(",")) {
+                    if (!item.isBlank()) {
+                        list.add(item.trim());
+                    }
+                }
+                parent.set(key, list);
+            } else {
+                parent.put(key, value);
+            }
+        });
+    }
+
+    private interface LeafVisitor {
+        void visit(ObjectNode parent, String key, String path);
+    }
+
+    private static void walkLeaves(ObjectNode node, String path, LeafVisitor visitor) {
+        for (String key : fieldNames(node)) {
+            JsonNode child = node.get(key);
+            String childPath = path.isEmpty() ? key : path + "." + key;
+            if (child.isObject()) {
+                walkLeaves((ObjectNode) child, childPath, visitor);
+            } else if (child.isArray() && child.size() > 0 && child.get(0).isObject()) {
+                for (int i = 0; i < child.size(); i++) {
+                    walkLeaves((ObjectNode) child.get(i), childPath + "." + i, visitor);
+                }
+            } else {
+                visitor.visit(node, key, childPath);
+            }
+        }
+    }
+
+    static String normalizeEnvName(String name) {
+        return name.replace("_", "").replace(".", "").toUpperCase(Locale.ROOT);
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static String canonicalKey(JsonNode target, String key) {
+        for (String name : fieldNames(target)) {
+            if (name.equalsIgnoreCase(key)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private GatewayConfig bind(ObjectNode tree, String hash) {
+        JsonNode g = tree.get("gateway");
+        String id = text(g, "gateway.id");
+        if (id.isBlank()) {
+            id = "gateway-" + hostName();
+        }
+        GatewayConfig.Server server = new GatewayConfig.Server(
+                id,
+                text(g, "gateway.host"),
+                integer(g, "gateway.port", 0, 65535),
+                integer(g, "gateway.eventLoops", 0, 256),
+                integer(g, "gateway.maxMessageSize", 64, 64 * 1024 * 1024),
+                integer(g, "gateway.maxFrameSizeFactor", 1, 64),
+                integer(g, "gateway.messageRateLimitPerSecond", 1, 10_000_000),
+                integer(g, "gateway.messageRateBurst", 0, 10_000_000),
+                integer(g, "gateway.outgoingBufferSize", 1, 1_000_000),
+                Duration.ofSeconds(integer(g, "gateway.authenticationTimeoutSeconds", 1, 3600)),
+                Duration.ofSeconds(integer(g, "gateway.pingIntervalSeconds", 1, 3600)),
+                Duration.ofSeconds(integer(g, "gateway.pingTimeoutSeconds", 1, 3600)),
+                Duration.ofMillis(integer(g, "gateway.requestTimeoutMs", 1, 3_600_000)),
+                Duration.ofMillis(integer(g, "gateway.maxRequestTimeoutMs", 1, 3_600_000)),
+                integer(g, "gateway.maxInFlightPublishes", 1, 100_000),
+                integer(g, "gateway.maxSubscriptionsPerDevice", 1, 100_000),
+                Duration.ofSeconds(integer(g, "gateway.shutdownTimeoutSeconds", 0, 3600)));
+        if (server.requestTimeout().compareTo(server.maxRequestTimeout()) > 0) {
+            problems.add("gateway.requestTimeoutMs: must not exceed gateway.maxRequestTimeoutMs");
+        }
+
+        JsonNode n = tree.get("nats");
+        GatewayConfig.Nats nats = new GatewayConfig.Nats(
+                text(n, "nats.url"),
+                text(n, "nats.clientName"),
+                Duration.ofSeconds(integer(n, "nats.connectTimeoutSeconds", 1, 600)),
+                Duration.ofMillis(integer(n, "nats.reconnectWaitMillis", 10, 600_000)),
+                longValue(n, "nats.maxPendingBytes", 64 * 1024, Long.MAX_VALUE));
+        if (!nats.url().isBlank() && !nats.url().matches("(nats|tls|ws|wss)://.+")) {
+            problems.add("nats.url: '" + nats.url() + "' is not a NATS URL (nats://host:port)");
+        }
+
+        JsonNode js = tree.get("jetStream");
+        List<GatewayConfig.StreamSpec> streams = new ArrayList<>();
+        JsonNode streamNodes = js.get("streams");
+        Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; streamNodes != null && i < streamNodes.size(); i++) {
+            GatewayConfig.StreamSpec spec = stream(streamNodes.get(i), "jetStream.streams[" + i + "]");
+            if (spec != null && !names.add(spec.name())) {
+                problems.add("jetStream.streams[" + i + "].name: stream " + spec.name() + " is declared twice");
+            }
+            if (spec != null) {
+                streams.add(spec);
+            }
+        }
+        checkStreamOverlaps(streams);
+        GatewayConfig.JetStream jetStream = new GatewayConfig.JetStream(
+                bool(js, "jetStream.enabled"),
+                Duration.ofMillis(integer(js, "jetStream.publishTimeoutMs", 100, 600_000)),
+                Duration.ofSeconds(integer(js, "jetStream.durableAckWaitSeconds", 1, 86_400)),
+                integer(js, "jetStream.durableMaxAckPending", 1, 100_000),
+                integer(js, "jetStream.durableMaxDeliver", 1, 1_000_000),
+                List.copyOf(streams));
+
+        JsonNode d = tree.get("devices");
+        GatewayConfig.Devices devices = new GatewayConfig.Devices(
+                Path.of(text(d, "devices.registryFile")),
+                Duration.ofSeconds(integer(d, "devices.reloadIntervalSeconds", 1, 3600)));
+        return new GatewayConfig(server, nats, jetStream, devices, hash);
+    }
+
+    private GatewayConfig.StreamSpec stream(JsonNode node, String path) {
+        String name = text(node, path + ".name");
+        if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+            problems.add(path + ".name: '" + name + "' must be 1-64 of A-Z a-z 0-9 _ -");
+        }
+        List<String> subjects = new ArrayList<>();
+        JsonNode list = node.get("subjects");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            problems.add(path + ".subjects: at least one subject pattern is required");
+        } else {
+            for (JsonNode s : list) {
+                String subject = s.asText();
+                String problem = Subjects.validate(subject, true);
+                if (problem != null) {
+                    problems.add(path + ".subjects: '" + subject + "': " + problem);
+                }
+                subjects.add(subject);
+            }
+        }
+        String storage = text(node, path + ".storage").toLowerCase(Locale.ROOT);
+        if (!storage.equals("file") && !storage.equals("memory")) {
+            problems.add(path + ".storage: '" + storage + "' must be file or memory");
+        }
+        Duration maxAge = duration(node, path + ".maxAge");
+        Duration window = node.has("duplicateWindow") ? duration(node, path + ".duplicateWindow") : Duration.ofMinutes(2);
+        int replicas = node.has("replicas") ? integer(node, path + ".replicas", 1, 5) : 1;
+        long maxBytes = node.has("maxBytes") ? longValue(node, path + ".maxBytes", -1, Long.MAX_VALUE) : -1;
+        return new GatewayConfig.StreamSpec(name, List.copyOf(subjects), maxAge, storage, replicas,
+                bool(node, path + ".denyDelete"), bool(node, path + ".denyPurge"), maxBytes, window);
+    }
+
+    private void checkStreamOverlaps(List<GatewayConfig.StreamSpec> streams) {
+        for (int i = 0; i < streams.size(); i++) {
+            for (int j = i + 1; j < streams.size(); j++) {
+                for (String a : streams.get(i).subjects()) {
+                    for (String b : streams.get(j).subjects()) {
+                        if (Subjects.validate(a, true) == null && Subjects.validate(b, true) == null
+                                && Subjects.overlaps(a, b)) {
+                            problems.add("jetStream.streams: " + streams.get(i).name() + " (" + a + ") and "
+                                    + streams.get(j).name() + " (" + b + ") overlap; JetStream refuses overlapping streams");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private String text(JsonNode parent, String path) {
+        JsonNode node = parent == null ? null : parent.get(lastKey(path));
+        if (node == null || node.isNull()) {
+            problems.add(path + ": is required");
+            return "";
+        }
+        if (!node.isValueNode()) {
+            problems.add(path + ": expected a single value");
+            return "";
+        }
+        return node.asText().trim();
+    }
+
+    private int integer(JsonNode parent, String path, int min, int max) {
+        return (int) longValue(parent, path, min, max);
+    }
+
+    private long longValue(JsonNode parent, String path, long min, long max) {
+        String raw = text(parent, path);
+        if (raw.isEmpty()) {
+            return min;
+        }
+        try {
+            long value = Long.parseLong(raw.replace("_", ""));
+            if (value < min || value > max) {
+                problems.add(path + ": " + value + " is outside " + min + ".." + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            problems.add(path + ": '" + raw + "' is not a whole number");
+            return min;
+        }
+    }
+
+    private boolean bool(JsonNode parent, String path) {
+        String raw = text(parent, path).toLowerCase(Locale.ROOT);
+        if (raw.equals("true") || raw.equals("false")) {
+            return raw.equals("true");
+        }
+        problems.add(path + ": '" + raw + "' must be true or false");
+        return false;
+    }
+
+    private Duration duration(JsonNode parent, String path) {
+        String raw = text(parent, path).toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(raw);
+        if (!m.matches()) {
+            problems.add(path + ": '" + raw + "' is not a duration such as 500ms, 30s, 15m, 24h or 7d");
+            return Duration.ZERO;
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    private static String lastKey(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+
+    private static String describe(String path) {
+        return path.isEmpty() ? "(top level)" : path;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_-]", "-");
+        } catch (IOException e) {
+            return "local";
+        }
+    }
+
+    private static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

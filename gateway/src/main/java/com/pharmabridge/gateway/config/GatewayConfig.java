@@ -1,0 +1,37 @@
+package com.pharmabridge.gateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The whole gateway configuration: one small immutable record per part. Built and validated by {@link ConfigLoader}. */
+public record GatewayConfig(Server gateway, Nats nats, JetStream jetStream, Devices devices, String sourceHash) {
+
+    /** WebSocket server and per-device limits. */
+    public record Server(String id, String host, int port, int eventLoops, int maxMessageSize, int maxFrameSizeFactor,
+                         int messageRateLimitPerSecond, int messageRateBurst, int outgoingBufferSize,
+                         Duration authenticationTimeout, Duration pingInterval, Duration pingTimeout,
+                         Duration requestTimeout, Duration maxRequestTimeout, int maxInFlightPublishes,
+                         int maxSubscriptionsPerDevice, Duration shutdownTimeout) {
+        public int maxFrameSize() {
+            long size = (long) maxMessageSize * maxFrameSizeFactor;
+            return (int) Math.min(Integer.MAX_VALUE - 1024, size);
+        }
+    }
+
+    public record Nats(String url, String clientName, Duration connectTimeout, Duration reconnectWait,
+                       long maxPendingBytes) {
+    }
+
+    public record JetStream(boolean enabled, Duration publishTimeout, Duration durableAckWait, int durableMaxAckPending,
+                            int durableMaxDeliver, List<StreamSpec> streams) {
+    }
+
+    /** A stream the gateway creates at start when missing; retention of an existing one is compared, never cut. */
+    public record StreamSpec(String name, List<String> subjects, Duration maxAge, String storage, int replicas,
+                             boolean denyDelete, boolean denyPurge, long maxBytes, Duration duplicateWindow) {
+    }
+
+    public record Devices(Path registryFile, Duration reloadInterval) {
+    }
+}

@@ -1,0 +1,223 @@
+package com.pharmabridge.gateway.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.pharmabridge.protocol.Subjects;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The device registry of one gateway node: a YAML file of device types and devices. Immutable snapshot; edits return
+ * a new registry and {@link #save} writes it atomically, so a gateway reloading the file never sees half a write.
+ */
+public final class DeviceRegistry {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    private final Map<String, DeviceType> types;
+    private final Map<String, DeviceRecord> devices;
+
+    public DeviceRegistry(Map<String, DeviceType> types, Map<String, DeviceRecord> devices) {
+        this.types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
+        this.devices = Collections.unmodifiableMap(new LinkedHashMap<>(devices));
+    }
+
+    public static DeviceRegistry empty() {
+        return new DeviceRegistry(Map.of(), Map.of());
+    }
+
+    public DeviceRecord device(String id) {
+        return devices.get(id);
+    }
+
+    public DeviceType type(String name) {
+        return types.get(name);
+    }
+
+    public Map<String, DeviceRecord> devices() {
+        return devices;
+    }
+
+    public Map<String, DeviceType> types() {
+        return types;
+    }
+
+    /** Loads a registry file; a missing file is an empty registry. */
+    public static DeviceRegistry load(Path file) {
+        if (!Files.exists(file)) {
+            return empty();
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new RegistryException("Device registry " + file + " is not valid YAML: " + e.getMessage(), e);
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return empty();
+        }
+        Map<String, DeviceType> types = new LinkedHashMap<>();
+        JsonNode typeNodes = root.path("deviceTypes");
+        typeNodes.fieldNames().forEachRemaining(name -> {
+            JsonNode t = typeNodes.get(name);
+            types.put(name, new DeviceType(name, strings(t, "publish", file), strings(t, "subscribe", file),
+                    strings(t, "deny", file)));
+        });
+        Map<String, DeviceRecord> devices = new LinkedHashMap<>();
+        JsonNode deviceNodes = root.path("devices");
+        deviceNodes.fieldNames().forEachRemaining(id -> {
+            JsonNode d = deviceNodes.get(id);
+            Map<String, String> attributes = new LinkedHashMap<>();
+            d.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            String type = d.path("type").asText("");
+            if (!types.containsKey(type)) {
+                throw new RegistryException("Device registry " + file + ": device " + id + " has unknown type '"
+                        + type + "'");
+            }
+            devices.put(id, new DeviceRecord(id, type, attributes, d.path("tokenHash").asText(null),
+                    strings(d, "publish", file), strings(d, "subscribe", file), strings(d, "deny", file),
+                    d.path("revoked").asBoolean(false), d.path("createdAt").asText(null)));
+        });
+        return new DeviceRegistry(types, devices);
+    }
+
+    private static List<String> strings(JsonNode node, String field, Path file) {
+        JsonNode list = node.path(field);
+        if (list.isMissingNode() || list.isNull()) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new RegistryException("Device registry " + file + ": '" + field + "' must be a list of subject patterns");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode item : list) {
+            String pattern = item.asText();
+            // Patterns may hold ${variables}; check what remains once they are replaced by a plain token.
+            String probe = pattern.replaceAll("\\$\\{[A-Za-z0-9_]+}", "x");
+            String problem = Subjects.validate(probe, true);
+            if (problem != null) {
+                throw new RegistryException("Device registry " + file + ": pattern '" + pattern + "': " + problem);
+            }
+            values.add(pattern);
+        }
+        return values;
+    }
+
+    public void save(Path file) {
+        ObjectNode root = YAML.createObjectNode();
+        ObjectNode typeNodes = root.putObject("deviceTypes");
+        types.values().forEach(t -> {
+            ObjectNode node = typeNodes.putObject(t.name());
+            putList(node, "publish", t.publish());
+            putList(node, "subscribe", t.subscribe());
+            putList(node, "deny", t.deny());
+        });
+        ObjectNode deviceNodes = root.putObject("devices");
+        devices.values().forEach(d -> {
+            ObjectNode node = deviceNodes.putObject(d.id());
+            node.put("type", d.type());
+            ObjectNode attributes = node.putObject("attributes");
+            d.attributes().forEach(attributes::put);
+            node.put("tokenHash", d.tokenHash());
+            putList(node, "publish", d.publish());
+            putList(node, "subscribe", d.subscribe());
+            putList(node, "deny", d.deny());
+            node.put("revoked", d.revoked());
+            if (d.createdAt() != null) {
+                node.put("createdAt", d.createdAt());
+            }
+        });
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path temp = Files.createTempFile(parent, ".devices", ".tmp");
+            YAML.writeValue(temp.toFile(), root);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new RegistryException("Cannot write device registry " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void putList(ObjectNode node, String field, List<String> values) {
+        ArrayNode list = node.putArray(field);
+        values.forEach(list::add);
+    }
+
+    /** Adds or replaces a device type. */
+    public DeviceRegistry withType(DeviceType type) {
+        Map<String, DeviceType> newTypes = new LinkedHashMap<>(types);
+        newTypes.put(type.name(), type);
+        return new DeviceRegistry(newTypes, devices);
+    }
+
+    /**
+     * Registers a new device; its type is created without permissions of its own when unknown.
+     *
+     * @return the new registry and the token, which exists nowhere else
+     */
+    public Registration add(String id, String type, Map<String, String> attributes, List<String> publish,
+                            List<String> subscribe, List<String> deny) {
+        if (id == null || !id.matches("[A-Za-z0-9_-]{1,128}")) {
+            throw new RegistryException("Device id '" + id + "' must be 1-128 of A-Z a-z 0-9 _ -");
+        }
+        if (devices.containsKey(id)) {
+            throw new RegistryException("Device " + id + " already exists (use rotate to issue a new token)");
+        }
+        DeviceRegistry base = types.containsKey(type) ? this : withType(new DeviceType(type, List.of(), List.of(), List.of()));
+        String token = TokenHasher.newToken();
+        DeviceRecord record = new DeviceRecord(id, type, attributes, TokenHasher.hash(token), publish, subscribe, deny,
+                false, Instant.now().toString());
+        Map<String, DeviceRecord> newDevices = new LinkedHashMap<>(base.devices);
+        newDevices.put(id, record);
+        return new Registration(new DeviceRegistry(base.types, newDevices), token);
+    }
+
+    /** Issues a new token; the old one stops working as soon as the registry is saved and reloaded. */
+    public Registration rotate(String id) {
+        DeviceRecord record = require(id);
+        String token = TokenHasher.newToken();
+        return new Registration(replace(record.withTokenHash(TokenHasher.hash(token))), token);
+    }
+
+    public DeviceRegistry revoke(String id) {
+        return replace(require(id).asRevoked());
+    }
+
+    private DeviceRecord require(String id) {
+        DeviceRecord record = devices.get(id);
+        if (record == null) {
+            throw new RegistryException("No device " + id + " in the registry");
+        }
+        return record;
+    }
+
+    private DeviceRegistry replace(DeviceRecord record) {
+        Map<String, DeviceRecord> newDevices = new LinkedHashMap<>(devices);
+        newDevices.put(record.id(), record);
+        return new DeviceRegistry(types, newDevices);
+    }
+
+    /** A registry after an edit, with the plain token to hand to the device once. */
+    public record Registration(DeviceRegistry registry, String token) {
+    }
+
+}

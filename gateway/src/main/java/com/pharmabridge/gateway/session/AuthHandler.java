@@ -1,0 +1,86 @@
+package com.pharmabridge.gateway.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pharmabridge.gateway.auth.AuthenticatedDevice;
+import com.pharmabridge.gateway.auth.Authenticator;
+import com.pharmabridge.protocol.CloseCode;
+import com.pharmabridge.protocol.Envelope;
+import com.pharmabridge.protocol.EnvelopeWriter;
+import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.protocol.MessageType;
+import com.pharmabridge.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Auth (8): checks the credentials, claims the device id (closing an older session of it) and answers. */
+final class AuthHandler implements InboundHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
+
+    @Override
+    public void handle(DeviceSession session, Envelope envelope) {
+        if (session.device() != null) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "Already authenticated on this connection");
+        }
+        JsonNode payload = Payloads.tree(envelope);
+        String deviceId = Payloads.text(payload, "deviceId");
+        String token = Payloads.text(payload, "token");
+        GatewayServices services = session.services();
+        AuthenticatedDevice device;
+        try {
+            device = services.authenticator().authenticate(deviceId, token,
+                    Payloads.text(payload, "protocolVersion"), Payloads.text(payload, "sdkVersion"));
+        } catch (Authenticator.AuthenticationException e) {
+            services.metrics().auth(false);
+            services.metrics().error(ErrorCode.AUTH_FAILED);
+            LOG.warn("Login refused for device id '{}' from {}: {}", printable(deviceId), session.remoteAddress(),
+                    e.reason());
+            session.send(MessageType.AUTH, EnvelopeWriter.of(MessageType.AUTH).correlationId(envelope.correlationId())
+                    .rawPayload("{\"success\":false,\"code\":\"AUTH_FAILED\",\"message\":\""
+                            + Authenticator.FAILURE_MESSAGE + "\"}")
+                    .build());
+            session.close(CloseCode.POLICY_VIOLATION, Authenticator.FAILURE_MESSAGE);
+            return;
+        }
+        services.metrics().auth(true);
+        session.authenticated(device);
+        DeviceSession replaced = services.sessions().claim(device.deviceId(), session);
+        if (replaced != null) {
+            replaced.onContext(() -> replaced.close(CloseCode.SESSION_REPLACED, "Replaced by a newer login of "
+                    + device.deviceId()));
+        }
+        LOG.info("Device {} ({}) authenticated from {}", device.deviceId(), device.deviceType(), session.remoteAddress());
+        session.send(MessageType.AUTH, EnvelopeWriter.of(MessageType.AUTH).correlationId(envelope.correlationId())
+                .rawPayload(successPayload(device, session))
+                .build());
+    }
+
+    private static String successPayload(AuthenticatedDevice device, DeviceSession session) {
+        StringBuilder out = new StringBuilder(256).append("{\"success\":true,\"device\":{\"deviceId\":");
+        EnvelopeWriter.quote(out, device.deviceId()).append(",\"deviceType\":");
+        EnvelopeWriter.quote(out, device.deviceType()).append(",\"connectedAt\":");
+        EnvelopeWriter.quote(out, session.authenticatedAt().toString()).append(",\"allowedPublishTopics\":");
+        list(out, device.permissions().publish()).append(",\"allowedSubscribeTopics\":");
+        list(out, device.permissions().subscribe()).append("}}");
+        return out.toString();
+    }
+
+    private static StringBuilder list(StringBuilder out, java.util.List<String> values) {
+        out.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            EnvelopeWriter.quote(out, values.get(i));
+        }
+        return out.append(']');
+    }
+
+    /** Device ids in logs come from untrusted input: keep them short and printable. */
+    private static String printable(String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String cleaned = value.replaceAll("[^\\x20-\\x7E]", "?");
+        return cleaned.length() > 128 ? cleaned.substring(0, 128) + "…" : cleaned;
+    }
+}

@@ -1,0 +1,513 @@
+package com.pharmabridge.gateway.session;
+
+import com.pharmabridge.gateway.auth.AuthenticatedDevice;
+import com.pharmabridge.gateway.config.GatewayConfig;
+import com.pharmabridge.protocol.CloseCode;
+import com.pharmabridge.protocol.Envelope;
+import com.pharmabridge.protocol.EnvelopeDecodeException;
+import com.pharmabridge.protocol.EnvelopeWriter;
+import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.protocol.MessageType;
+import com.pharmabridge.protocol.ProtocolException;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WebSocket connection. It reassembles messages, routes each to its handler, and owns the connection's state.
+ * All state is confined to the connection's event loop; work finishing on NATS threads comes back through
+ * {@link #onContext}.
+ */
+public final class DeviceSession {
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+
+    private final GatewayServices services;
+    private final ServerWebSocket socket;
+    private final Context context;
+    private final SessionRouter router;
+    private final String remoteAddress;
+    private final Instant openedAt = Instant.now();
+    private final GatewayConfig.Server limits;
+    private final TokenBucket rate;
+    private final Map<String, DeviceSubscription> subscriptions = new ConcurrentHashMap<>();
+    private final Map<String, Long> answerableReplies = new HashMap<>();
+    private final Map<String, DurableSubscription.Delivery> awaitingDeviceAck = new HashMap<>();
+    private final ArrayDeque<String> outbound = new ArrayDeque<>();
+    private final AtomicLong messagesIn = new AtomicLong();
+    private final AtomicLong messagesOut = new AtomicLong();
+
+    private volatile AuthenticatedDevice device;
+    private volatile Instant authenticatedAt;
+    private long authTimer = -1;
+    private long pingTimer = -1;
+    private long pongDeadlineTimer = -1;
+    private boolean closed;
+    private boolean closedByGateway;
+    private boolean shuttingDown;
+    private int inFlight;
+    private boolean pausedForInFlight;
+    private boolean pausedForCongestion;
+    private int droppedSinceNotice;
+
+    private Buffer partial;
+    private boolean partialBinary;
+    private boolean partialTooLarge;
+    private boolean inMessage;
+
+    DeviceSession(GatewayServices services, ServerWebSocket socket, Context context, SessionRouter router) {
+        this.services = services;
+        this.socket = socket;
+        this.context = context;
+        this.router = router;
+        this.limits = services.config().gateway();
+        int burst = limits.messageRateBurst() > 0 ? limits.messageRateBurst() : limits.messageRateLimitPerSecond();
+        this.rate = new TokenBucket(limits.messageRateLimitPerSecond(), burst);
+        this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
+    }
+
+    /** Wires the socket's handlers; called once on the connection's event loop. */
+    void start() {
+        services.sessions().opened(this);
+        services.metrics().connectionOpened();
+        socket.frameHandler(this::onFrame);
+        socket.pongHandler(pong -> onPong());
+        socket.drainHandler(v -> flushOutbound());
+        socket.exceptionHandler(e -> LOG.debug("Socket error from {}: {}", remoteAddress, e.toString()));
+        socket.closeHandler(v -> onClosed());
+        authTimer = services.vertx().setTimer(limits.authenticationTimeout().toMillis(), id -> {
+            authTimer = -1;
+            if (device == null && !closed) {
+                refuse(new ProtocolException(ErrorCode.AUTH_TIMEOUT, "No Auth within "
+                        + limits.authenticationTimeout().toSeconds() + " s"), null, null);
+            }
+        });
+    }
+
+    // ---- inbound -------------------------------------------------------------------------------------------------
+
+    private void onFrame(WebSocketFrame frame) {
+        if (closed || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
+            return; // ping, pong and close frames are the WebSocket layer's business
+        }
+        if (!frame.isContinuation()) {
+            if (inMessage) {
+                refuse(new ProtocolException(ErrorCode.INVALID_MESSAGE, "New message started before the last ended"),
+                        null, null);
+            }
+            inMessage = true;
+            partialBinary = frame.isBinary();
+            partialTooLarge = false;
+            partial = null;
+        } else if (!inMessage) {
+            refuse(new ProtocolException(ErrorCode.INVALID_MESSAGE, "Continuation frame without a message"), null, null);
+            return;
+        }
+        Buffer data = frame.binaryData();
+        if (!partialTooLarge) {
+            int size = (partial == null ? 0 : partial.length()) + data.length();
+            if (size > limits.maxMessageSize()) {
+                partialTooLarge = true;
+                partial = null;
+            } else if (frame.isFinal() && partial == null) {
+                partial = data;
+            } else {
+                if (partial == null) {
+                    partial = Buffer.buffer(Math.min(limits.maxMessageSize(), Math.max(256, data.length() * 2)));
+                }
+                partial.appendBuffer(data);
+            }
+        }
+        if (frame.isFinal()) {
+            inMessage = false;
+            Buffer message = partial;
+            partial = null;
+            if (partialTooLarge) {
+                countInbound(null, 0);
+                refuse(new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "Message is larger than "
+                        + limits.maxMessageSize() + " bytes"), null, null);
+            } else if (partialBinary) {
+                countInbound(null, message.length());
+                refuse(new ProtocolException(ErrorCode.INVALID_MESSAGE, "Binary messages are not accepted; send JSON text"),
+                        null, null);
+            } else {
+                onMessage(message.getBytes());
+            }
+        }
+    }
+
+    private void onMessage(byte[] bytes) {
+        Envelope envelope;
+        try {
+            envelope = services.decoder().decode(bytes);
+        } catch (EnvelopeDecodeException e) {
+            countInbound(null, bytes.length);
+            if (device == null) {
+                refuse(new ProtocolException(ErrorCode.AUTH_REQUIRED, "The first message must be Auth"), null, null);
+            } else {
+                refuse(e, e.correlationId(), e.subject());
+            }
+            return;
+        }
+        countInbound(envelope.type(), bytes.length);
+        if (device != null) {
+            MDC.put("device_id", device.deviceId());
+        }
+        try {
+            router.route(this, envelope);
+        } catch (ProtocolException e) {
+            refuse(e, envelope.correlationId(), envelope.subject());
+        } catch (RuntimeException e) {
+            internalError(e, envelope.correlationId(), envelope.subject());
+        } finally {
+            MDC.remove("device_id");
+        }
+    }
+
+    private void countInbound(MessageType type, int bytes) {
+        messagesIn.incrementAndGet();
+        if (type != null) {
+            services.metrics().received(type, bytes);
+        }
+    }
+
+    // ---- outbound ------------------------------------------------------------------------------------------------
+
+    /** Queues a message for the device; when it reads too slowly the oldest queued messages are dropped. */
+    void send(MessageType type, String text) {
+        if (closed) {
+            return;
+        }
+        messagesOut.incrementAndGet();
+        services.metrics().sent(type);
+        if (outbound.isEmpty() && !socket.writeQueueFull()) {
+            socket.writeTextMessage(text);
+            return;
+        }
+        outbound.addLast(text);
+        if (outbound.size() > limits.outgoingBufferSize()) {
+            outbound.pollFirst();
+            droppedSinceNotice++;
+            services.metrics().outgoingDropped(1);
+        }
+    }
+
+    private void flushOutbound() {
+        while (!outbound.isEmpty() && !socket.writeQueueFull() && !closed) {
+            socket.writeTextMessage(outbound.pollFirst());
+        }
+        if (outbound.isEmpty() && droppedSinceNotice > 0 && !closed) {
+            int dropped = droppedSinceNotice;
+            droppedSinceNotice = 0;
+            String text = EnvelopeWriter.of(MessageType.ERROR)
+                    .rawPayload("{\"code\":\"SLOW_CONSUMER\",\"message\":\"" + dropped
+                            + " messages were dropped because the device read too slowly\",\"dropped\":" + dropped + "}")
+                    .build();
+            services.metrics().error(ErrorCode.SLOW_CONSUMER);
+            socket.writeTextMessage(text);
+        }
+    }
+
+    /** Sends an Error for a refused message, and closes the connection when the code requires it. */
+    void refuse(ProtocolException problem, String correlationId, String subject) {
+        if (closed) {
+            return;
+        }
+        ErrorCode code = problem.code();
+        services.metrics().error(code);
+        StringBuilder payload = new StringBuilder(96).append("{\"code\":\"").append(code.wireName())
+                .append("\",\"message\":");
+        EnvelopeWriter.quote(payload, problem.getMessage());
+        if (problem instanceof RateLimited limited) {
+            payload.append(",\"retryAfterMs\":").append(limited.retryAfterMs());
+        }
+        if (problem instanceof Referenced referenced) {
+            payload.append(",\"reference\":\"").append(referenced.reference()).append('"');
+        }
+        payload.append('}');
+        send(MessageType.ERROR, EnvelopeWriter.of(MessageType.ERROR).correlationId(correlationId).subject(subject)
+                .rawPayload(payload).build());
+        if (code.closes() != null) {
+            close(code.closes(), problem.getMessage());
+        }
+    }
+
+    void internalError(Throwable e, String correlationId, String subject) {
+        String reference = UUID.randomUUID().toString().substring(0, 8);
+        LOG.error("Internal error {} handling a message from {} ({})", reference, deviceId(), remoteAddress, e);
+        refuse(new Referenced(reference), correlationId, subject);
+    }
+
+    /** The one place where the gateway closes a device's connection. */
+    public void close(CloseCode code, String reason) {
+        if (closed) {
+            return;
+        }
+        closedByGateway = true;
+        services.metrics().closedByGateway(code);
+        LOG.info("Closing connection of {} from {}: {} {}", deviceId() == null ? "unauthenticated device" : deviceId(),
+                remoteAddress, code.code(), reason);
+        // Errors queued for the device go out before the close frame.
+        flushOutbound();
+        String shortReason = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
+        socket.close((short) code.code(), shortReason);
+        onClosed();
+    }
+
+    private void onClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!closedByGateway) {
+            services.metrics().closedByDevice();
+        }
+        cancelTimers();
+        for (DeviceSubscription subscription : new ArrayList<>(subscriptions.values())) {
+            subscription.detach();
+        }
+        subscriptions.clear();
+        awaitingDeviceAck.clear();
+        outbound.clear();
+        services.sessions().ended(this);
+        if (device != null) {
+            LOG.info("Session of {} ended", device.deviceId());
+        }
+    }
+
+    private void cancelTimers() {
+        for (long timer : new long[]{authTimer, pingTimer, pongDeadlineTimer}) {
+            if (timer >= 0) {
+                services.vertx().cancelTimer(timer);
+            }
+        }
+        authTimer = pingTimer = pongDeadlineTimer = -1;
+    }
+
+    // ---- authentication and keep-alive ---------------------------------------------------------------------------
+
+    void authenticated(AuthenticatedDevice authenticatedDevice) {
+        this.device = authenticatedDevice;
+        this.authenticatedAt = Instant.now();
+        if (authTimer >= 0) {
+            services.vertx().cancelTimer(authTimer);
+            authTimer = -1;
+        }
+        pingTimer = services.vertx().setPeriodic(limits.pingInterval().toMillis(), id -> sendPing());
+    }
+
+    private void sendPing() {
+        if (closed || pongDeadlineTimer >= 0) {
+            return;
+        }
+        socket.writePing(Buffer.buffer("pb"));
+        pongDeadlineTimer = services.vertx().setTimer(limits.pingTimeout().toMillis(), id -> {
+            pongDeadlineTimer = -1;
+            close(CloseCode.GOING_AWAY, "No pong within " + limits.pingTimeout().toSeconds() + " s");
+        });
+    }
+
+    private void onPong() {
+        if (pongDeadlineTimer >= 0) {
+            services.vertx().cancelTimer(pongDeadlineTimer);
+            pongDeadlineTimer = -1;
+        }
+    }
+
+    // ---- rate, back-pressure and in-flight publishes ---------------------------------------------------------------
+
+    /** @return 0 when the message may proceed, otherwise milliseconds until it may be retried */
+    long takeRateToken() {
+        return rate.tryTake();
+    }
+
+    void publishStarted() {
+        inFlight++;
+        if (inFlight >= limits.maxInFlightPublishes() && !pausedForInFlight) {
+            pausedForInFlight = true;
+            socket.pause();
+        }
+    }
+
+    void publishFinished() {
+        inFlight--;
+        if (pausedForInFlight && inFlight <= limits.maxInFlightPublishes() / 2) {
+            pausedForInFlight = false;
+            resumeIfFree();
+        }
+        if (shuttingDown && inFlight == 0) {
+            close(CloseCode.GOING_AWAY, "Gateway shutting down");
+        }
+    }
+
+    /** Pauses reading while NATS has more unsent data than it should; polls until it drains. */
+    void checkCongestion() {
+        if (pausedForCongestion || !services.bridge().isCongested()) {
+            return;
+        }
+        pausedForCongestion = true;
+        socket.pause();
+        services.vertx().setPeriodic(2, id -> {
+            if (closed || !services.bridge().isCongested()) {
+                services.vertx().cancelTimer(id);
+                pausedForCongestion = false;
+                resumeIfFree();
+            }
+        });
+    }
+
+    private void resumeIfFree() {
+        if (!closed && !pausedForInFlight && !pausedForCongestion && !shuttingDown) {
+            socket.fetch(Long.MAX_VALUE);
+        }
+    }
+
+    /** Stops reading and closes with 1001 once every publish already read has been answered. */
+    public void beginShutdown() {
+        if (closed || shuttingDown) {
+            return;
+        }
+        shuttingDown = true;
+        socket.pause();
+        if (inFlight == 0) {
+            close(CloseCode.GOING_AWAY, "Gateway shutting down");
+        }
+    }
+
+    // ---- replies and durable acknowledgements ------------------------------------------------------------------------
+
+    void rememberReplySubject(String replyTo) {
+        long now = System.nanoTime();
+        if (answerableReplies.size() > 10_000) {
+            answerableReplies.values().removeIf(expiry -> expiry - now < 0);
+        }
+        answerableReplies.put(replyTo, now + limits.requestTimeout().toNanos());
+    }
+
+    /** @return true when this reply subject was delivered to this device and has not expired; it is used up */
+    boolean consumeReplySubject(String replyTo) {
+        Long expiry = answerableReplies.remove(replyTo);
+        return expiry != null && expiry - System.nanoTime() > 0;
+    }
+
+    void awaitDeviceAck(String ackId, DurableSubscription.Delivery delivery) {
+        awaitingDeviceAck.put(ackId, delivery);
+    }
+
+    DurableSubscription.Delivery takeDeviceAck(String ackId) {
+        return awaitingDeviceAck.remove(ackId);
+    }
+
+    void forgetDeliveries(DurableSubscription subscription) {
+        Iterator<DurableSubscription.Delivery> it = awaitingDeviceAck.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().subscription() == subscription) {
+                it.remove();
+            }
+        }
+    }
+
+    // ---- accessors -------------------------------------------------------------------------------------------------
+
+    /** Runs {@code task} on this connection's event loop; how NATS threads hand results back. */
+    public void onContext(Runnable task) {
+        context.runOnContext(v -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                internalError(e, null, null);
+            }
+        });
+    }
+
+    GatewayServices services() {
+        return services;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    Map<String, DeviceSubscription> subscriptions() {
+        return subscriptions;
+    }
+
+    public AuthenticatedDevice device() {
+        return device;
+    }
+
+    public String deviceId() {
+        AuthenticatedDevice d = device;
+        return d == null ? null : d.deviceId();
+    }
+
+    public Instant authenticatedAt() {
+        return authenticatedAt;
+    }
+
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    public List<String> subscriptionSubjects() {
+        return List.copyOf(subscriptions.keySet());
+    }
+
+    public long messagesIn() {
+        return messagesIn.get();
+    }
+
+    public long messagesOut() {
+        return messagesOut.get();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** The RATE_LIMIT refusal, with when to retry. */
+    static final class RateLimited extends ProtocolException {
+        private final long retryAfterMs;
+
+        RateLimited(long retryAfterMs) {
+            super(ErrorCode.RATE_LIMIT, "Message rate limit exceeded; retry after " + retryAfterMs + " ms");
+            this.retryAfterMs = retryAfterMs;
+        }
+
+        long retryAfterMs() {
+            return retryAfterMs;
+        }
+    }
+
+    /** An INTERNAL_ERROR whose details are in the gateway log under the reference. */
+    static final class Referenced extends ProtocolException {
+        private final String reference;
+
+        Referenced(String reference) {
+            super(ErrorCode.INTERNAL_ERROR, "Internal error; reference " + reference);
+            this.reference = reference;
+        }
+
+        String reference() {
+            return reference;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package com.pharmabridge.gateway.session;
+
+import com.pharmabridge.gateway.auth.AuthenticatedDevice;
+import com.pharmabridge.protocol.Envelope;
+import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.protocol.ProtocolException;
+import io.nats.client.impl.Headers;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+
+/** The NATS headers that make a stored message attributable: who, when (both clocks), which batch, which digest. */
+final class PublishHeaders {
+    static final String DEVICE_ID = "Device-Id";
+    static final String DEVICE_TYPE = "Device-Type";
+    static final String GATEWAY_ID = "Gateway-Id";
+    static final String RECEIVED_AT = "Received-At";
+    static final String DEVICE_TIMESTAMP = "Device-Timestamp";
+    static final String BATCH_ID = "Batch-Id";
+    static final String CORRELATION_ID = "Correlation-Id";
+    static final String MSG_ID = "Nats-Msg-Id";
+    static final String PAYLOAD_SHA256 = "Payload-SHA256";
+    private static final int MAX_HEADER_VALUE = 128;
+
+    private PublishHeaders() {
+    }
+
+    static Headers build(DeviceSession session, Envelope envelope, byte[] payload) {
+        AuthenticatedDevice device = session.device();
+        Headers headers = new Headers();
+        headers.put(DEVICE_ID, device.deviceId());
+        headers.put(DEVICE_TYPE, device.deviceType());
+        headers.put(GATEWAY_ID, session.services().config().gateway().id());
+        headers.put(RECEIVED_AT, Instant.now().toString());
+        if (envelope.timestamp() != null) {
+            headers.put(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
+        }
+        String batchId = Payloads.topLevelString(envelope, "batchId");
+        if (batchId != null) {
+            headers.put(BATCH_ID, headerValue(batchId, "payload.batchId"));
+        }
+        if (envelope.correlationId() != null) {
+            headers.put(CORRELATION_ID, headerValue(envelope.correlationId(), "correlationId"));
+            headers.put(MSG_ID, messageId(device.deviceId(), envelope.correlationId()));
+        }
+        headers.put(PAYLOAD_SHA256, sha256(payload));
+        return headers;
+    }
+
+    /** Deduplication key: a retried message (same device, same correlation id) is stored once. */
+    static String messageId(String deviceId, String correlationId) {
+        return deviceId + ":" + correlationId;
+    }
+
+    /** Header values travel in NATS' text protocol: printable ASCII only, bounded. */
+    private static String headerValue(String value, String field) {
+        if (value.isEmpty() || value.length() > MAX_HEADER_VALUE) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "Field '" + field + "' must be 1-"
+                    + MAX_HEADER_VALUE + " characters");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "Field '" + field
+                        + "' may hold printable ASCII characters only");
+            }
+        }
+        return value;
+    }
+
+    static String sha256(byte[] payload) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
