@@ -1,0 +1,175 @@
+package com.pharmabridge.gateway;
+
+import com.pharmabridge.gateway.api.HttpApi;
+import com.pharmabridge.gateway.auth.Authenticator;
+import com.pharmabridge.gateway.auth.RegistryWatcher;
+import com.pharmabridge.gateway.bridge.NatsBridge;
+import com.pharmabridge.gateway.config.GatewayConfig;
+import com.pharmabridge.gateway.metrics.GatewayMetrics;
+import com.pharmabridge.gateway.registry.DeviceRegistry;
+import com.pharmabridge.gateway.registry.DeviceRecord;
+import com.pharmabridge.gateway.session.DeviceSession;
+import com.pharmabridge.gateway.session.GatewayServices;
+import com.pharmabridge.gateway.session.SessionRegistry;
+import com.pharmabridge.gateway.session.WebSocketEndpoint;
+import com.pharmabridge.protocol.CloseCode;
+import com.pharmabridge.protocol.EnvelopeDecoder;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** Wires the gateway's parts together, starts it, and shuts it down without losing an acknowledged message. */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final NatsBridge bridge;
+    private final GatewayServices services;
+    private final WebSocketEndpoint endpoint;
+    private final int port;
+    private boolean closed;
+
+    private GatewayServer(GatewayConfig config, Vertx vertx, NatsBridge bridge, GatewayServices services,
+                          WebSocketEndpoint endpoint, int port) {
+        this.config = config;
+        this.vertx = vertx;
+        this.bridge = bridge;
+        this.services = services;
+        this.endpoint = endpoint;
+        this.port = port;
+    }
+
+    public static GatewayServer start(GatewayConfig config) throws Exception {
+        int loops = config.gateway().eventLoops() > 0 ? config.gateway().eventLoops()
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        NatsBridge bridge = new NatsBridge(config);
+        try {
+            bridge.start();
+            RegistryWatcher registry = new RegistryWatcher(config.devices().registryFile());
+            GatewayMetrics metrics = new GatewayMetrics();
+            SessionRegistry sessions = new SessionRegistry();
+            GatewayServices services = new GatewayServices(vertx, config, bridge, new Authenticator(registry), sessions,
+                    metrics, new EnvelopeDecoder());
+            metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady);
+            WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
+            Router router = new HttpApi(services).router(vertx);
+            int port = config.gateway().port() == 0 ? freePort() : config.gateway().port();
+            HttpServerOptions options = new HttpServerOptions()
+                    .setHost(config.gateway().host())
+                    .setPort(port)
+                    .setMaxWebSocketFrameSize(config.gateway().maxFrameSize())
+                    .setMaxWebSocketMessageSize(config.gateway().maxFrameSize())
+                    .setRegisterWebSocketWriteHandlers(false)
+                    .setTcpNoDelay(true);
+            vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    return vertx.createHttpServer(options)
+                            .requestHandler(router)
+                            .webSocketHandshakeHandler(endpoint::handshake)
+                            .webSocketHandler(endpoint::connected)
+                            .listen();
+                }
+            }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
+            GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
+            server.watchRegistry(registry);
+            LOG.info("Gateway {} listening on ws://{}:{}{} ({} event loops), NATS {}, config hash {}",
+                    config.gateway().id(), config.gateway().host(), port, WebSocketEndpoint.PATH, loops,
+                    config.nats().url(), config.sourceHash());
+            return server;
+        } catch (Exception e) {
+            bridge.close();
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /** Picks up registry edits made by the CLI; a revoked device's live session ends at once with 4002. */
+    private void watchRegistry(RegistryWatcher registry) {
+        vertx.setPeriodic(config.devices().reloadInterval().toMillis(), id ->
+                vertx.executeBlocking(() -> {
+                    registry.poll(this::closeRevoked);
+                    return null;
+                }, false));
+    }
+
+    private void closeRevoked(DeviceRegistry registry) {
+        for (DeviceSession session : services.sessions().authenticated()) {
+            DeviceRecord record = registry.device(session.deviceId());
+            if (record == null || record.revoked()) {
+                session.onContext(() -> session.close(CloseCode.DEVICE_REVOKED, "Device revoked"));
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public GatewayServices services() {
+        return services;
+    }
+
+    public NatsBridge bridge() {
+        return bridge;
+    }
+
+    /**
+     * Graceful shutdown: refuse new connections, let each session finish its in-flight publishes (their Acks go
+     * out), close every device with 1001, then drain NATS.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        endpoint.stopAccepting();
+        for (DeviceSession session : services.sessions().all()) {
+            session.onContext(session::beginShutdown);
+        }
+        long deadline = System.nanoTime() + config.gateway().shutdownTimeout().toNanos();
+        while (!services.sessions().all().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (DeviceSession session : services.sessions().all()) {
+            session.onContext(() -> session.close(CloseCode.GOING_AWAY, "Gateway shutting down"));
+        }
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
+        }
+        bridge.close();
+        LOG.info("Gateway {} stopped", config.gateway().id());
+    }
+
+    public Duration shutdownTimeout() {
+        return config.gateway().shutdownTimeout();
+    }
+}

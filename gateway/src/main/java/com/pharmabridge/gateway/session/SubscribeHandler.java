@@ -1,0 +1,75 @@
+package com.pharmabridge.gateway.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pharmabridge.gateway.bridge.Unavailable;
+import com.pharmabridge.protocol.Envelope;
+import com.pharmabridge.protocol.EnvelopeWriter;
+import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.protocol.MessageType;
+import com.pharmabridge.protocol.ProtocolException;
+import com.pharmabridge.protocol.Subjects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Subscribe (1). The requested pattern must lie wholly inside one grant and must not be able to receive a denied
+ * subject. {@code payload.durable: true} makes it a durable JetStream subscription.
+ */
+final class SubscribeHandler implements InboundHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscribeHandler.class);
+
+    @Override
+    public void handle(DeviceSession session, Envelope envelope) {
+        String subject = envelope.subject();
+        String problem = Subjects.validate(subject, true);
+        if (problem != null) {
+            throw new ProtocolException(ErrorCode.INVALID_SUBJECT, problem);
+        }
+        if (!session.device().permissions().canSubscribe(subject)) {
+            throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to subscribe to " + subject);
+        }
+        Checks.withinRate(session);
+        JsonNode options = Payloads.tree(envelope);
+        boolean durable = options.path("durable").asBoolean(false);
+        String correlationId = envelope.correlationId();
+        DeviceSubscription existing = session.subscriptions().get(subject);
+        if (existing != null && existing.durable() == durable) {
+            session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+            return;
+        }
+        if (existing == null
+                && session.subscriptions().size() >= session.services().config().gateway().maxSubscriptionsPerDevice()) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "At most "
+                    + session.services().config().gateway().maxSubscriptionsPerDevice() + " subscriptions per device");
+        }
+        if (!session.services().bridge().isConnected()) {
+            throw new Unavailable("NATS is not connected; subscribe again later");
+        }
+        if (existing != null) {
+            session.subscriptions().remove(subject);
+            existing.detach();
+        }
+        if (!durable) {
+            session.subscriptions().put(subject, new CoreSubscription(session, subject));
+            session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+            return;
+        }
+        String stream = session.services().bridge().streams().streamContaining(subject);
+        if (stream == null) {
+            throw new ProtocolException(ErrorCode.INVALID_SUBJECT,
+                    "No JetStream stream stores every subject of " + subject + "; a durable subscription needs one");
+        }
+        DurableSubscription.open(session, subject, stream,
+                () -> session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed")),
+                failure -> {
+                    LOG.warn("Durable subscription of {} to {} failed: {}", session.deviceId(), subject, failure.toString());
+                    session.refuse(new Unavailable("Durable subscription could not be set up: " + failure.getMessage()),
+                            correlationId, subject);
+                });
+    }
+
+    static String answer(String subject, String correlationId, String message) {
+        return EnvelopeWriter.of(MessageType.ACK).subject(subject).correlationId(correlationId)
+                .rawPayload("{\"success\":true,\"message\":\"" + message + "\"}").build();
+    }
+}
