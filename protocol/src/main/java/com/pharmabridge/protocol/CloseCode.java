@@ -4,6 +4,7 @@ package com.pharmabridge.protocol;
 public enum CloseCode {
     NORMAL(1000),
     GOING_AWAY(1001),
+    PROTOCOL_ERROR(1002),
     POLICY_VIOLATION(1008),
     MESSAGE_TOO_BIG(1009),
     INTERNAL_ERROR(1011),

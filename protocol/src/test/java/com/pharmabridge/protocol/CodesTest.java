@@ -92,7 +92,7 @@ class CodesTest {
         assertThat(CloseCode.DEVICE_REVOKED.code()).isEqualTo(4002);
         assertThat(CloseCode.SLOW_CONSUMER.code()).isEqualTo(4003);
         assertThat(Arrays.stream(CloseCode.values()).mapToInt(CloseCode::code))
-                .containsExactly(1000, 1001, 1008, 1009, 1011, 4001, 4002, 4003);
+                .containsExactly(1000, 1001, 1002, 1008, 1009, 1011, 4001, 4002, 4003);
     }
 
     @ParameterizedTest
@@ -102,7 +102,7 @@ class CodesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 999, 1002, 1010, 4000, 4004, -1})
+    @ValueSource(ints = {0, 999, 1003, 1010, 4000, 4004, -1})
     void closeCodeFromCodeReturnsNullForCodesTheGatewayDoesNotUse(int code) {
         assertThat(CloseCode.fromCode(code)).isNull();
     }

@@ -9,6 +9,7 @@ import com.pharmabridge.protocol.EnvelopeWriter;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -35,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DeviceSession {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
+    private static final long CLOSE_DRAIN_TIMEOUT_MS = 5_000;
 
     private final GatewayServices services;
     private final ServerWebSocket socket;
@@ -58,6 +60,8 @@ public final class DeviceSession {
     private long pongDeadlineTimer = -1;
     private boolean closed;
     private boolean closedByGateway;
+    private CloseCode pendingClose;
+    private String pendingCloseReason;
     private boolean shuttingDown;
     private int inFlight;
     private boolean pausedForInFlight;
@@ -87,7 +91,7 @@ public final class DeviceSession {
         socket.frameHandler(this::onFrame);
         socket.pongHandler(pong -> onPong());
         socket.drainHandler(v -> flushOutbound());
-        socket.exceptionHandler(e -> LOG.debug("Socket error from {}: {}", remoteAddress, e.toString()));
+        socket.exceptionHandler(this::onSocketError);
         socket.closeHandler(v -> onClosed());
         authTimer = services.vertx().setTimer(limits.authenticationTimeout().toMillis(), id -> {
             authTimer = -1;
@@ -98,10 +102,20 @@ public final class DeviceSession {
         });
     }
 
+    /** Netty reports frame-level violations here; Vert.x leaves the close to us, so the device learns why. */
+    private void onSocketError(Throwable e) {
+        if (e instanceof CorruptedWebSocketFrameException corrupted) {
+            CloseCode code = CloseCode.fromCode(corrupted.closeStatus().code());
+            close(code == null ? CloseCode.PROTOCOL_ERROR : code, corrupted.getMessage());
+        } else {
+            LOG.debug("Socket error from {}: {}", remoteAddress, e.toString());
+        }
+    }
+
     // ---- inbound -------------------------------------------------------------------------------------------------
 
     private void onFrame(WebSocketFrame frame) {
-        if (closed || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
+        if (closed || pendingClose != null || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
             return; // ping, pong and close frames are the WebSocket layer's business
         }
         if (!frame.isContinuation()) {
@@ -220,6 +234,9 @@ public final class DeviceSession {
             services.metrics().error(ErrorCode.SLOW_CONSUMER);
             socket.writeTextMessage(text);
         }
+        if (pendingClose != null && outbound.isEmpty()) {
+            finishClose();
+        }
     }
 
     /** Sends an Error for a refused message, and closes the connection when the code requires it. */
@@ -252,19 +269,35 @@ public final class DeviceSession {
         refuse(new Referenced(reference), correlationId, subject);
     }
 
-    /** The one place where the gateway closes a device's connection. */
+    /**
+     * The one place where the gateway closes a device's connection. Messages still queued for the device (Acks and
+     * Errors among them) are written first; a device that does not read them within a few seconds is cut off.
+     */
     public void close(CloseCode code, String reason) {
-        if (closed) {
+        if (closed || pendingClose != null) {
             return;
         }
         closedByGateway = true;
         services.metrics().closedByGateway(code);
         LOG.info("Closing connection of {} from {}: {} {}", deviceId() == null ? "unauthenticated device" : deviceId(),
                 remoteAddress, code.code(), reason);
-        // Errors queued for the device go out before the close frame.
+        pendingClose = code;
+        pendingCloseReason = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
+        socket.pause();
         flushOutbound();
-        String shortReason = reason == null ? "" : reason.length() > 120 ? reason.substring(0, 120) : reason;
-        socket.close((short) code.code(), shortReason);
+        if (pendingClose != null) {
+            services.vertx().setTimer(CLOSE_DRAIN_TIMEOUT_MS, id -> {
+                outbound.clear();
+                finishClose();
+            });
+        }
+    }
+
+    private void finishClose() {
+        if (closed || pendingClose == null) {
+            return;
+        }
+        socket.close((short) pendingClose.code(), pendingCloseReason);
         onClosed();
     }
 

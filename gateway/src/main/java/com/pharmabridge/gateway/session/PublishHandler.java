@@ -45,7 +45,7 @@ final class PublishHandler implements InboundHandler {
             bridge.publishDurably(subject, headers, payload,
                             PublishHeaders.messageId(session.device().deviceId(), correlationId))
                     .whenComplete((ack, failure) -> session.onContext(() -> {
-                        session.publishFinished();
+                        // Answer first: finishing the last in-flight publish may close a session that is shutting down.
                         if (failure != null) {
                             session.refuse(describe(failure), correlationId, subject);
                         } else {
@@ -53,6 +53,7 @@ final class PublishHandler implements InboundHandler {
                             session.send(MessageType.ACK,
                                     ack(subject, correlationId, ack.getStream(), ack.getSeqno(), ack.isDuplicate()));
                         }
+                        session.publishFinished();
                     }));
         } catch (RuntimeException e) {
             session.publishFinished();

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs the whole test suite against real nats-server processes the tests start themselves.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/ensure-nats-server.sh
+./mvnw -B verify "$@"
