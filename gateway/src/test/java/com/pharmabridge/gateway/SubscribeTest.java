@@ -68,6 +68,7 @@ class SubscribeTest {
     void natsMessageOnMatchingSubjectArrivesAsMessageWithSubjectJsonPayloadAndTimestamp() throws Exception {
         try (WsDevice device = gateway.connect("sub-sealer-2")) {
             subscribe(device, "commands.line1.sub-sealer-2.>", "s1");
+            awaitLive(device, nats.observer(), "commands.line1.sub-sealer-2.probe");
             Instant before = Instant.now().minusSeconds(1);
             String data = "{\"action\":\"calibrate\",\"targetTemp\":185.0,\"zones\":[\"upper\",\"lower\"],\"ok\":true}";
             Connection observer = nats.observer();
@@ -90,6 +91,7 @@ class SubscribeTest {
     void nonJsonDataArrivesAsJsonString() throws Exception {
         try (WsDevice device = gateway.connect("sub-sealer-3")) {
             subscribe(device, "x.text", "s1");
+            awaitLive(device, nats.observer(), "x.text");
             nats.observer().publish("x.text", "hello".getBytes(StandardCharsets.UTF_8));
             nats.observer().flush(Duration.ofSeconds(2));
             JsonNode message = device.await(onSubject("x.text"));
@@ -104,6 +106,7 @@ class SubscribeTest {
         try (WsDevice sealer = gateway.connect("sub-sealer-4");
              WsDevice hmi = gateway.connect("sub-hmi-1")) {
             subscribe(sealer, "commands.line1.stop", "s1");
+            awaitLive(sealer, nats.observer(), "commands.line1.stop");
             hmi.send("{\"type\":0,\"subject\":\"commands.line1.stop\",\"payload\":{\"action\":\"stop\"},"
                     + "\"correlationId\":\"p1\",\"deviceId\":\"forged-device\"}");
             JsonNode ack = hmi.awaitCorrelation("p1");
@@ -120,14 +123,22 @@ class SubscribeTest {
 
     @Test
     void subscriptionIsInEffectAtNatsOnceAcked() throws Exception {
-        try (WsDevice device = gateway.connect("sub-sealer-5")) {
-            Connection observer = nats.observer();
-            for (int i = 0; i < 40; i++) {
+        // Ack (6) means "operation done": a message published on the subject right after the Ack must arrive.
+        // A fresh session each round: the first subscription of a session is where the Ack most easily wins the race.
+        Connection observer = nats.observer();
+        for (int i = 0; i < 25; i++) {
+            try (WsDevice device = gateway.connect("sub-sealer-5")) {
                 String subject = "commands.line1.sub-sealer-5.k" + i;
                 subscribe(device, subject, "k" + i);
                 observer.publish(subject, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8));
                 observer.flush(Duration.ofSeconds(2));
-                JsonNode message = device.await(onSubject(subject), Duration.ofSeconds(3));
+                JsonNode message;
+                try {
+                    message = device.await(onSubject(subject), Duration.ofSeconds(3));
+                } catch (AssertionError lost) {
+                    throw new AssertionError("Message published right after Subscribe ack #" + i + " (" + subject
+                            + ") was never delivered: the Ack came before nats-server had the subscription", lost);
+                }
                 assertThat(message.path("payload").path("i").asInt()).isEqualTo(i);
             }
         }
@@ -146,6 +157,7 @@ class SubscribeTest {
             assertAck(device.awaitCorrelation("ok"), "x.a", "Subscribed");
             device.send("{\"type\":1,\"subject\":\"x.*\",\"correlationId\":\"same\"}");
             assertAck(device.awaitCorrelation("same"), "x.*", "Subscribed");
+            awaitLive(device, nats.observer(), "x.a");
 
             // Nothing of the refused subscription was set up: a deeper subject does not arrive.
             nats.observer().publish("x.a.deep", "{}".getBytes(StandardCharsets.UTF_8));
@@ -229,6 +241,7 @@ class SubscribeTest {
         try (WsDevice device = gateway.connect("sub-sealer-11")) {
             subscribe(device, "x.twice", "t1");
             subscribe(device, "x.twice", "t2");
+            awaitLive(device, nats.observer(), "x.twice");
             nats.observer().publish("x.twice", "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
             nats.observer().flush(Duration.ofSeconds(2));
             device.await(onSubject("x.twice"));
@@ -241,6 +254,8 @@ class SubscribeTest {
         try (WsDevice device = gateway.connect("sub-sealer-12")) {
             subscribe(device, "x.gone", "s1");
             subscribe(device, "x.kept", "s2");
+            awaitLive(device, nats.observer(), "x.gone");
+            awaitLive(device, nats.observer(), "x.kept");
             Connection observer = nats.observer();
             observer.publish("x.gone", "{\"before\":true}".getBytes(StandardCharsets.UTF_8));
             observer.flush(Duration.ofSeconds(2));
@@ -276,7 +291,32 @@ class SubscribeTest {
         assertThat(ack.path("payload").path("message").asText()).isEqualTo(message);
     }
 
-    private static Predicate<JsonNode> onSubject(String subject) {
-        return m -> m.path("type").asInt() == 3 && subject.equals(m.path("subject").asText());
+    /** A delivered Message (3) on this subject that is not one of {@link #awaitLive}'s probes. */
+    static Predicate<JsonNode> onSubject(String subject) {
+        return m -> m.path("type").asInt() == 3 && subject.equals(m.path("subject").asText())
+                && !m.path("payload").path("probe").asBoolean(false);
+    }
+
+    /**
+     * Waits until a subscription the gateway has acknowledged really receives messages, by publishing probes
+     * ({@code {"probe":true}}) on {@code probeSubject} until one arrives. The gateway acks Subscribe before nats-server
+     * has registered the subscription (see {@link #subscriptionIsInEffectAtNatsOnceAcked}); tests that are about
+     * something else use this so that they do not fail on that race. Late probes are ignored by {@link #onSubject}.
+     */
+    static void awaitLive(WsDevice device, Connection observer, String probeSubject) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            observer.publish(probeSubject, "{\"probe\":true}".getBytes(StandardCharsets.UTF_8));
+            observer.flush(Duration.ofSeconds(2));
+            try {
+                device.await(m -> m.path("type").asInt() == 3 && probeSubject.equals(m.path("subject").asText())
+                        && m.path("payload").path("probe").asBoolean(false), Duration.ofMillis(250));
+                return;
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Subscription never became live for " + probeSubject, notYet);
+                }
+            }
+        }
     }
 }

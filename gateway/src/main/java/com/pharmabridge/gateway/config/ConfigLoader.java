@@ -73,9 +73,7 @@ public final class ConfigLoader {
             }
         }
         loader.applyOverrides(tree, overrides);
-        if (!loader.problems.isEmpty()) {
-            throw new ConfigException(loader.problems);
-        }
+        // Binding a tree with unknown keys is safe (they were not merged), and reports every other problem too.
         GatewayConfig config = loader.bind(tree, hash(tree.toString()));
         if (!loader.problems.isEmpty()) {
             throw new ConfigException(loader.problems);
@@ -85,7 +83,10 @@ public final class ConfigLoader {
 
     private ObjectNode readDefaults() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
-            return (ObjectNode) YAML.readTree(in);
+            ObjectNode defaults = (ObjectNode) YAML.readTree(in);
+            ObjectNode jetStream = (ObjectNode) defaults.get("jetStream");
+            jetStream.set("streams", normalizeStreams((ArrayNode) jetStream.get("streams"), "jetStream.streams"));
+            return defaults;
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("Shipped defaults " + DEFAULTS + " are missing", e);
         }
@@ -110,28 +111,51 @@ public final class ConfigLoader {
             JsonNode value = field.getValue();
             if (existing.isObject() && value.isObject()) {
                 merge((ObjectNode) existing, value, childPath);
-            } else if (existing.isArray() && value.isArray() && key.equals("streams")) {
-                target.set(key, normalizeStreams((ArrayNode) value, (ArrayNode) existing, childPath));
+            } else if (key.equals("streams")) {
+                if (value.isArray()) {
+                    target.set(key, normalizeStreams((ArrayNode) value, childPath));
+                } else {
+                    problems.add(childPath + ": expected a list of streams");
+                }
+            } else if (existing.isObject() || (existing.isArray() && !value.isArray() && !value.isNull())) {
+                problems.add(childPath + ": expected " + (existing.isObject() ? "a section of keys" : "a list")
+                        + ", found " + value.getNodeType());
             } else {
                 target.set(key, value);
             }
         }
     }
 
-    /** Streams given by the operator replace the defaults; keys inside each stream are matched like any other. */
-    private ArrayNode normalizeStreams(ArrayNode given, ArrayNode defaults, String path) {
-        ObjectNode template = defaults.isEmpty() ? null : (ObjectNode) defaults.get(0).deepCopy();
+    /**
+     * Streams given by the operator replace the defaults. Each is laid over a template holding every stream key, so
+     * a key left out takes its documented default and a missing name, subjects or max age is reported.
+     */
+    private ArrayNode normalizeStreams(ArrayNode given, String path) {
         ArrayNode result = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < given.size(); i++) {
-            ObjectNode stream = template == null ? JsonNodeFactory.instance.objectNode() : template.deepCopy();
-            if (template != null) {
-                stream.put("denyDelete", false);
-                stream.put("denyPurge", false);
+            if (!given.get(i).isObject()) {
+                problems.add(path + "[" + i + "]: expected a section of keys, found " + given.get(i).getNodeType());
+                continue;
             }
+            ObjectNode stream = streamTemplate();
             merge(stream, given.get(i), path + "[" + i + "]");
             result.add(stream);
         }
         return result;
+    }
+
+    private static ObjectNode streamTemplate() {
+        ObjectNode template = JsonNodeFactory.instance.objectNode();
+        template.putNull("name");
+        template.putNull("subjects");
+        template.put("maxAge", "unlimited");
+        template.put("storage", "file");
+        template.put("replicas", 1);
+        template.put("denyDelete", false);
+        template.put("denyPurge", false);
+        template.put("maxBytes", -1);
+        template.put("duplicateWindow", "2m");
+        return template;
     }
 
     private void applyOverrides(ObjectNode tree, Map<String, String> overrides) {
@@ -230,7 +254,7 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(n, "nats.connectTimeoutSeconds", 1, 600)),
                 Duration.ofMillis(integer(n, "nats.reconnectWaitMillis", 10, 600_000)),
                 longValue(n, "nats.maxPendingBytes", 64 * 1024, Long.MAX_VALUE));
-        if (!nats.url().isBlank() && !nats.url().matches("(nats|tls|ws|wss)://.+")) {
+        if (!nats.url().matches("(nats|tls|ws|wss)://.+")) {
             problems.add("nats.url: '" + nats.url() + "' is not a NATS URL (nats://host:port)");
         }
 
@@ -265,7 +289,7 @@ public final class ConfigLoader {
 
     private GatewayConfig.StreamSpec stream(JsonNode node, String path) {
         String name = text(node, path + ".name");
-        if (!name.matches("[A-Za-z0-9_-]{1,64}")) {
+        if (!name.isEmpty() && !name.matches("[A-Za-z0-9_-]{1,64}")) {
             problems.add(path + ".name: '" + name + "' must be 1-64 of A-Z a-z 0-9 _ -");
         }
         List<String> subjects = new ArrayList<>();
@@ -355,19 +379,30 @@ public final class ConfigLoader {
 
     private Duration duration(JsonNode parent, String path) {
         String raw = text(parent, path).toLowerCase(Locale.ROOT);
+        if (raw.isEmpty()) {
+            return Duration.ZERO; // already reported as missing
+        }
+        if (raw.equals("unlimited") || raw.equals("0")) {
+            return Duration.ZERO; // JetStream's "keep forever"
+        }
         Matcher m = DURATION.matcher(raw);
         if (!m.matches()) {
-            problems.add(path + ": '" + raw + "' is not a duration such as 500ms, 30s, 15m, 24h or 7d");
+            problems.add(path + ": '" + raw + "' is not a duration such as 500ms, 30s, 15m, 24h, 7d or unlimited");
             return Duration.ZERO;
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        try {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        } catch (NumberFormatException | ArithmeticException e) {
+            problems.add(path + ": '" + raw + "' is too long a duration");
+            return Duration.ZERO;
+        }
     }
 
     private static String lastKey(String path) {

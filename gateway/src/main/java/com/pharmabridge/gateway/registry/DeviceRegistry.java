@@ -91,9 +91,28 @@ public final class DeviceRegistry {
             }
             devices.put(id, new DeviceRecord(id, type, attributes, d.path("tokenHash").asText(null),
                     strings(d, "publish", file), strings(d, "subscribe", file), strings(d, "deny", file),
-                    d.path("revoked").asBoolean(false), d.path("createdAt").asText(null)));
+                    revoked(d.path("revoked"), id, file), d.path("createdAt").asText(null)));
         });
         return new DeviceRegistry(types, devices);
+    }
+
+    /** A revocation flag that is not clearly true or false is refused: a typo must never re-admit a device. */
+    private static boolean revoked(JsonNode flag, String id, Path file) {
+        if (flag.isMissingNode() || flag.isNull()) {
+            return false;
+        }
+        if (flag.isBoolean()) {
+            return flag.booleanValue();
+        }
+        String text = flag.asText().trim().toLowerCase(java.util.Locale.ROOT);
+        if (List.of("true", "yes", "on").contains(text)) {
+            return true;
+        }
+        if (List.of("false", "no", "off").contains(text)) {
+            return false;
+        }
+        throw new RegistryException("Device registry " + file + ": device " + id + " has revoked: '" + flag.asText()
+                + "'; it must be true or false");
     }
 
     private static List<String> strings(JsonNode node, String field, Path file) {
@@ -106,16 +125,21 @@ public final class DeviceRegistry {
         }
         List<String> values = new ArrayList<>();
         for (JsonNode item : list) {
-            String pattern = item.asText();
-            // Patterns may hold ${variables}; check what remains once they are replaced by a plain token.
+            values.add(item.asText());
+        }
+        return checkPatterns(values, "Device registry " + file);
+    }
+
+    /** Patterns may hold ${variables}; what remains once they are replaced by a plain token must be a valid subject. */
+    static List<String> checkPatterns(List<String> patterns, String where) {
+        for (String pattern : patterns) {
             String probe = pattern.replaceAll("\\$\\{[A-Za-z0-9_]+}", "x");
             String problem = Subjects.validate(probe, true);
             if (problem != null) {
-                throw new RegistryException("Device registry " + file + ": pattern '" + pattern + "': " + problem);
+                throw new RegistryException(where + ": pattern '" + pattern + "': " + problem);
             }
-            values.add(pattern);
         }
-        return values;
+        return patterns;
     }
 
     public void save(Path file) {
@@ -164,6 +188,9 @@ public final class DeviceRegistry {
 
     /** Adds or replaces a device type. */
     public DeviceRegistry withType(DeviceType type) {
+        checkPatterns(type.publish(), "Device type " + type.name());
+        checkPatterns(type.subscribe(), "Device type " + type.name());
+        checkPatterns(type.deny(), "Device type " + type.name());
         Map<String, DeviceType> newTypes = new LinkedHashMap<>(types);
         newTypes.put(type.name(), type);
         return new DeviceRegistry(newTypes, devices);
@@ -179,6 +206,9 @@ public final class DeviceRegistry {
         if (id == null || !id.matches("[A-Za-z0-9_-]{1,128}")) {
             throw new RegistryException("Device id '" + id + "' must be 1-128 of A-Z a-z 0-9 _ -");
         }
+        checkPatterns(publish, "Device " + id);
+        checkPatterns(subscribe, "Device " + id);
+        checkPatterns(deny, "Device " + id);
         if (devices.containsKey(id)) {
             throw new RegistryException("Device " + id + " already exists (use rotate to issue a new token)");
         }

@@ -1,5 +1,7 @@
-package com.pharmabridge.gateway.registry;
+package com.pharmabridge.gateway.auth;
 
+import com.pharmabridge.gateway.registry.DeviceRegistry;
+import com.pharmabridge.gateway.registry.DeviceType;
 import com.pharmabridge.gateway.auth.AuthenticatedDevice;
 import com.pharmabridge.gateway.auth.Authenticator;
 import com.pharmabridge.gateway.auth.Authenticator.AuthenticationException;
