@@ -2,6 +2,8 @@ package com.pharmabridge.gateway.auth;
 
 import com.pharmabridge.gateway.registry.DeviceRegistry;
 import com.pharmabridge.gateway.registry.DeviceType;
+import com.pharmabridge.gateway.registry.DeviceRecord;
+import com.pharmabridge.gateway.registry.TokenHasher;
 import com.pharmabridge.gateway.auth.AuthenticatedDevice;
 import com.pharmabridge.gateway.auth.Authenticator;
 import com.pharmabridge.gateway.auth.Authenticator.AuthenticationException;
