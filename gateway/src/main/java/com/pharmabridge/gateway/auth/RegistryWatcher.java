@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -22,13 +23,13 @@ public final class RegistryWatcher implements Supplier<DeviceRegistry> {
 
     private final Path file;
     private final AtomicReference<DeviceRegistry> current = new AtomicReference<>();
-    private volatile FileTime lastModified;
-    private volatile long lastSize = -1;
+    /** Content, not modification time: two edits within the clock's resolution must not be missed. */
+    private volatile byte[] lastDigest;
 
     public RegistryWatcher(Path file) {
         this.file = file;
         current.set(DeviceRegistry.load(file));
-        remember();
+        lastDigest = digest();
     }
 
     @Override
@@ -40,45 +41,31 @@ public final class RegistryWatcher implements Supplier<DeviceRegistry> {
         return file;
     }
 
-    /** Reloads when the file changed; calls {@code onChange} with the new registry. */
+    /** Reloads when the file's content changed; calls {@code onChange} with the new registry. */
     public void poll(Consumer<DeviceRegistry> onChange) {
-        FileTime modified = modifiedTime();
-        long size = size();
-        if (java.util.Objects.equals(modified, lastModified) && size == lastSize) {
+        byte[] digest = digest();
+        if (MessageDigest.isEqual(digest, lastDigest)) {
             return;
         }
+        lastDigest = digest;
         try {
             DeviceRegistry loaded = DeviceRegistry.load(file);
             current.set(loaded);
-            lastModified = modified;
-            lastSize = size;
             LOG.info("Device registry {} reloaded: {} devices", file, loaded.devices().size());
             onChange.accept(loaded);
         } catch (RegistryException e) {
-            lastModified = modified;
-            lastSize = size;
             LOG.error("Device registry {} not reloaded, the previous one stays in force: {}", file, e.getMessage());
         }
     }
 
-    private void remember() {
-        lastModified = modifiedTime();
-        lastSize = size();
-    }
-
-    private FileTime modifiedTime() {
+    private byte[] digest() {
         try {
-            return Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+            byte[] content = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+            return MessageDigest.getInstance("SHA-256").digest(content);
         } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private long size() {
-        try {
-            return Files.exists(file) ? Files.size(file) : -1;
-        } catch (IOException e) {
-            return -1;
+            return new byte[0];
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
