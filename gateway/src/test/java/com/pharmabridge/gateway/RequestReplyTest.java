@@ -33,9 +33,10 @@ class RequestReplyTest {
     static void start() throws Exception {
         nats = NatsFixture.start();
         gateway = new GatewayFixture(nats.url());
-        for (int i = 1; i <= 13; i++) {
+        for (int i = 1; i <= 14; i++) {
             gateway.device("rr-sealer-" + i, "sealer", "line1");
         }
+        gateway.device("rr-hmi", "hmi", "line1");
         gateway.start();
     }
 
@@ -185,9 +186,44 @@ class RequestReplyTest {
     // ---- a NATS client asks, the device answers -------------------------------------------------------------------
 
     @Test
-    void deviceAnswersACommandRequestAndTheRequesterGetsExactlyThatPayload() throws Exception {
-        // The shape of PROTOCOL.md's Message (3) example: a command on commands.<line>.… with replyTo.
-        deviceAnswersRequestOn("rr-sealer-8", "commands.line1.calibrate");
+    void commandRequestFromAnHmiIsStoredAndAnsweredByTheMachine() throws Exception {
+        // PROTOCOL.md's Message example: a command on commands.<line>.… with replyTo. COMMANDS stores it, so the
+        // stream would answer the request's own reply subject; the gateway routes the answer via Reply-Subject.
+        String subject = "commands.line1.calibrate";
+        try (WsDevice machine = gateway.connect("rr-sealer-8"); WsDevice hmi = gateway.connect("rr-hmi")) {
+            machine.send("{\"type\":1,\"subject\":\"" + subject + "\",\"correlationId\":\"s1\"}");
+            assertThat(machine.awaitCorrelation("s1").path("type").asInt()).isEqualTo(6);
+            long storedBefore = nats.observer().jetStreamManagement().getStreamInfo("COMMANDS").getStreamState().getMsgCount();
+
+            hmi.send("{\"type\":4,\"subject\":\"" + subject + "\",\"payload\":{\"action\":\"calibrate\",\"targetTemp\":185.0},"
+                    + "\"correlationId\":\"cal-1\",\"timeoutMs\":5000}");
+            JsonNode command = machine.await(SubscribeTest.onSubject(subject));
+            assertThat(command.path("deviceId").asText()).isEqualTo("rr-hmi");
+            String replyTo = command.path("replyTo").asText(null);
+            assertThat(replyTo).as("replyTo on %s", command).startsWith("_INBOX.");
+
+            machine.send("{\"type\":5,\"subject\":\"" + replyTo + "\",\"payload\":{\"calibrated\":true,\"measuredTemp\":184.9}}");
+            JsonNode reply = hmi.awaitCorrelation("cal-1");
+            assertThat(reply.path("type").asInt()).as(reply.toString()).isEqualTo(5);
+            assertThat(reply.path("payload").path("measuredTemp").asDouble()).isEqualTo(184.9);
+            assertThat(nats.observer().jetStreamManagement().getStreamInfo("COMMANDS").getStreamState().getMsgCount())
+                    .as("the command itself is on record").isEqualTo(storedBefore + 1);
+        }
+    }
+
+    @Test
+    void coreRequestOnAStoredSubjectReachesTheDeviceWithoutAReplyToItCouldNeverUse() throws Exception {
+        // JetStream answers such a request with its PubAck; offering that inbox would let a device forge the PubAck.
+        String subject = "commands.line1.reset";
+        Connection observer = nats.observer();
+        try (WsDevice machine = gateway.connect("rr-sealer-14")) {
+            machine.send("{\"type\":1,\"subject\":\"" + subject + "\",\"correlationId\":\"s1\"}");
+            machine.awaitCorrelation("s1");
+            observer.requestWithTimeout(subject, "{\"action\":\"reset\"}".getBytes(StandardCharsets.UTF_8),
+                    Duration.ofSeconds(2));
+            JsonNode message = machine.await(SubscribeTest.onSubject(subject));
+            assertThat(message.has("replyTo")).as(message.toString()).isFalse();
+        }
     }
 
     @Test

@@ -64,7 +64,15 @@ public final class EnvelopeDecoder {
         return false;
     }
 
+    /** The parser's own words, without its source excerpts and internals: devices see this text. */
     private static String shortReason(Exception e) {
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            String reason = json.getOriginalMessage();
+            int detail = reason == null ? -1 : reason.indexOf(':');
+            String brief = detail > 0 ? reason.substring(0, detail) : reason;
+            long offset = json.getLocation() == null ? -1 : json.getLocation().getByteOffset();
+            return (brief == null ? "syntax error" : brief) + (offset >= 0 ? " (at byte " + offset + ")" : "");
+        }
         String message = e.getMessage();
         if (message == null) {
             return e.getClass().getSimpleName();

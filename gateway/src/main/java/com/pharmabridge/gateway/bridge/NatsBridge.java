@@ -38,6 +38,11 @@ import java.util.function.Consumer;
  */
 public final class NatsBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatsBridge.class);
+    /**
+     * Where the answer to a request stored in a stream goes. A stream answers a message's own reply subject with its
+     * PubAck, so a request that must also be stored names its inbox in this header instead.
+     */
+    public static final String REPLY_SUBJECT_HEADER = "Reply-Subject";
     private static final int DISPATCHERS = 2;
     /** Above this many queued messages sessions pause; kept well below jnats' own queue limit, which would block. */
     private static final int MAX_PENDING_MESSAGES = 20_000;
@@ -58,6 +63,10 @@ public final class NatsBridge implements AutoCloseable {
     private volatile boolean streamsReady;
     private volatile List<String> streamDrift = List.of();
     private volatile String lastProblem = "not connected yet";
+    private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Message>> storedRequests =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong storedRequestIds = new java.util.concurrent.atomic.AtomicLong();
+    private volatile String storedReplyPrefix;
 
     public NatsBridge(GatewayConfig config) {
         this.config = config;
@@ -85,6 +94,13 @@ public final class NatsBridge implements AutoCloseable {
             created[i] = connection.createDispatcher();
         }
         dispatchers = created;
+        storedReplyPrefix = connection.createInbox() + ".";
+        created[0].subscribe(storedReplyPrefix + "*", reply -> {
+            CompletableFuture<Message> waiting = storedRequests.remove(reply.getSubject());
+            if (waiting != null) {
+                waiting.complete(reply);
+            }
+        });
         jetStream = connection.jetStream();
         management0 = connection.jetStreamManagement();
         if (connection.getStatus() == Connection.Status.CONNECTED) {
@@ -190,10 +206,11 @@ public final class NatsBridge implements AutoCloseable {
     /** Publishes into JetStream; the future completes when the stream has stored it (or with the failure). */
     public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId) {
         requireConnected();
-        PublishOptions options = PublishOptions.builder()
-                .messageId(messageId)
-                .streamTimeout(config.jetStream().publishTimeout())
-                .build();
+        PublishOptions.Builder builder = PublishOptions.builder().streamTimeout(config.jetStream().publishTimeout());
+        if (messageId != null) {
+            builder.messageId(messageId);
+        }
+        PublishOptions options = builder.build();
         try {
             return jetStream.publishAsync(subject, headers, payload, options)
                     .orTimeout(config.jetStream().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -210,6 +227,36 @@ public final class NatsBridge implements AutoCloseable {
         } catch (IllegalStateException e) {
             throw new Unavailable("NATS cannot take the request now: " + e.getMessage());
         }
+    }
+
+    /**
+     * A request on a subject a stream stores: the request is stored (the future fails if JetStream refuses it) and
+     * the answer is awaited on the gateway's own inbox, named in the {@value #REPLY_SUBJECT_HEADER} header.
+     */
+    public CompletableFuture<Message> requestThroughStream(String subject, Headers headers, byte[] payload,
+                                                           String messageId, Duration timeout) {
+        String inbox = storedReplyPrefix + storedRequestIds.incrementAndGet();
+        headers.put(REPLY_SUBJECT_HEADER, inbox);
+        CompletableFuture<Message> reply = new CompletableFuture<>();
+        storedRequests.put(inbox, reply);
+        try {
+            publishDurably(subject, headers, payload, messageId).whenComplete((ack, failure) -> {
+                if (failure != null) {
+                    reply.completeExceptionally(failure);
+                }
+            });
+        } catch (RuntimeException e) {
+            storedRequests.remove(inbox);
+            throw e;
+        }
+        return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((answer, failure) -> storedRequests.remove(inbox));
+    }
+
+    /** Waits (off the event loop) until the server has processed everything sent so far, e.g. a new subscription. */
+    public void flush(Duration timeout) throws java.util.concurrent.TimeoutException, InterruptedException {
+        requireConnected();
+        connection.flush(timeout);
     }
 
     /** Subscribes on one of the shared dispatchers; the handler runs on a NATS thread. */

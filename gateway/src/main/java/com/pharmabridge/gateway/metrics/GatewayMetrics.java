@@ -80,11 +80,12 @@ public final class GatewayMetrics {
     }
 
     public void bindGauges(IntSupplier activeSessions, BooleanSupplier natsConnected, BooleanSupplier ready) {
-        Gauge.builder("gateway.connections.active", activeSessions, IntSupplier::getAsInt)
+        // Strong references: Micrometer holds gauge targets weakly, and these lambdas have no other owner.
+        Gauge.builder("gateway.connections.active", activeSessions, IntSupplier::getAsInt).strongReference(true)
                 .description("Authenticated device sessions").register(registry);
-        Gauge.builder("gateway.nats.connected", natsConnected, s -> s.getAsBoolean() ? 1 : 0)
+        Gauge.builder("gateway.nats.connected", natsConnected, s -> s.getAsBoolean() ? 1 : 0).strongReference(true)
                 .description("1 while the NATS connection is up").register(registry);
-        Gauge.builder("gateway.ready", ready, s -> s.getAsBoolean() ? 1 : 0)
+        Gauge.builder("gateway.ready", ready, s -> s.getAsBoolean() ? 1 : 0).strongReference(true)
                 .description("1 while the gateway can store messages (NATS up, streams present)").register(registry);
     }
 

@@ -12,7 +12,7 @@ final class CoreSubscription implements DeviceSubscription {
         this.session = session;
         this.subject = subject;
         this.subscription = session.services().bridge().subscribe(subject,
-                message -> session.onContext(() -> Deliveries.deliver(session, message)));
+                message -> session.onContext(() -> Deliveries.deliver(session, message, null)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package com.pharmabridge.gateway.session;
 
+import com.pharmabridge.gateway.bridge.NatsBridge;
+import com.pharmabridge.gateway.bridge.StreamCatalog;
 import com.pharmabridge.protocol.EnvelopeWriter;
 import com.pharmabridge.protocol.MessageType;
 import io.nats.client.Message;
@@ -10,11 +12,12 @@ import java.time.Instant;
 /** Turns a NATS message into the Message (type 3) envelope a device receives. */
 final class Deliveries {
     static final String DEVICE_ID_HEADER = "Device-Id";
+    private static final String INBOX_PREFIX = "_INBOX.";
 
     private Deliveries() {
     }
 
-    static String toEnvelope(Message message, String ackId) {
+    static String toEnvelope(Message message, String replyTo, String ackId) {
         byte[] data = message.getData();
         EnvelopeWriter writer = EnvelopeWriter.of(MessageType.MESSAGE, data == null ? 0 : data.length)
                 .subject(message.getSubject())
@@ -24,21 +27,37 @@ final class Deliveries {
         if (headers != null) {
             writer.field("deviceId", headers.getFirst(DEVICE_ID_HEADER));
         }
-        String replyTo = message.getReplyTo();
-        if (replyTo != null && !message.isJetStream()) {
-            writer.field("replyTo", replyTo);
-        }
-        return writer.field("ackId", ackId).build();
+        return writer.field("replyTo", replyTo).field("ackId", ackId).build();
     }
 
-    /** Delivers one core NATS message to the session; answers to it may go to its replyTo. */
-    static void deliver(DeviceSession session, Message message) {
+    /**
+     * The subject a device may answer this message on, or {@code null}. A stored request names its inbox in a
+     * header. A core message's own reply subject is offered only where no stream stores the subject: there it is a
+     * JetStream publisher's PubAck inbox, which a device must never be able to answer. System subjects never.
+     */
+    static String replySubject(Message message, StreamCatalog streams) {
+        Headers headers = message.getHeaders();
+        String stored = headers == null ? null : headers.getFirst(NatsBridge.REPLY_SUBJECT_HEADER);
+        if (stored != null) {
+            return stored.startsWith(INBOX_PREFIX) ? stored : null;
+        }
+        String replyTo = message.getReplyTo();
+        if (replyTo == null || message.isJetStream() || replyTo.startsWith("$")
+                || streams.streamFor(message.getSubject()) != null) {
+            return null;
+        }
+        return replyTo;
+    }
+
+    /** Delivers one message to the session; answers to it may go to its reply subject for a while. */
+    static void deliver(DeviceSession session, Message message, String ackId) {
         if (session.isClosed()) {
             return;
         }
-        if (message.getReplyTo() != null) {
-            session.rememberReplySubject(message.getReplyTo());
+        String replyTo = replySubject(message, session.services().bridge().streams());
+        if (replyTo != null) {
+            session.rememberReplySubject(replyTo);
         }
-        session.send(MessageType.MESSAGE, toEnvelope(message, null));
+        session.send(MessageType.MESSAGE, toEnvelope(message, replyTo, ackId));
     }
 }

@@ -2,7 +2,6 @@ package com.pharmabridge.gateway.session;
 
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.gateway.config.GatewayConfig;
-import com.pharmabridge.protocol.MessageType;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
 import io.nats.client.Message;
@@ -90,7 +89,7 @@ final class DurableSubscription implements DeviceSubscription {
         String ackId = consumerName + "-" + (++nextAckId);
         session.awaitDeviceAck(ackId, new Delivery(this, message));
         session.services().metrics().durableDelivered();
-        session.send(MessageType.MESSAGE, Deliveries.toEnvelope(message, ackId));
+        Deliveries.deliver(session, message, ackId);
     }
 
     /** Stable across reconnects and gateways, valid as a consumer name, and unique per device and subject. */

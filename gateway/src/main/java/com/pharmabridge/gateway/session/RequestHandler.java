@@ -8,6 +8,10 @@ import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import com.pharmabridge.gateway.bridge.NatsBridge;
+import com.pharmabridge.gateway.bridge.Unavailable;
+import java.util.concurrent.CompletableFuture;
 
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -25,8 +29,14 @@ final class RequestHandler implements InboundHandler {
         Checks.withinRate(session);
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         long started = System.nanoTime();
-        session.services().bridge().request(subject, PublishHeaders.build(session, envelope, payload), payload, timeout)
-                .whenComplete((reply, failure) -> session.onContext(() -> {
+        NatsBridge bridge = session.services().bridge();
+        Headers headers = PublishHeaders.build(session, envelope, payload);
+        // On a stored subject the stream itself would answer the request with its PubAck; see requestThroughStream.
+        CompletableFuture<Message> answer = bridge.streams().streamFor(subject) == null
+                ? bridge.request(subject, headers, payload, timeout)
+                : bridge.requestThroughStream(subject, headers, payload,
+                        PublishHeaders.messageId(session.device().deviceId(), correlationId), timeout);
+        answer.whenComplete((reply, failure) -> session.onContext(() -> {
                     if (failure != null) {
                         session.refuse(describe(failure, timeout), correlationId, subject);
                         return;
@@ -55,6 +65,9 @@ final class RequestHandler implements InboundHandler {
         }
         if (cause instanceof ProtocolException p) {
             return p;
+        }
+        if (cause instanceof io.nats.client.JetStreamApiException || cause instanceof java.io.IOException) {
+            return new Unavailable("The request could not be stored: " + cause.getMessage());
         }
         if (cause instanceof CancellationException || cause instanceof TimeoutException) {
             return new ProtocolException(ErrorCode.REQUEST_TIMEOUT, "No reply within " + timeout.toMillis() + " ms");

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SubscribeHandler implements InboundHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SubscribeHandler.class);
+    private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     @Override
     public void handle(DeviceSession session, Envelope envelope) {
@@ -50,8 +51,22 @@ final class SubscribeHandler implements InboundHandler {
             existing.detach();
         }
         if (!durable) {
-            session.subscriptions().put(subject, new CoreSubscription(session, subject));
-            session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+            CoreSubscription subscription = new CoreSubscription(session, subject);
+            session.subscriptions().put(subject, subscription);
+            // The Ack promises delivery from now on, so it waits until nats-server has the subscription.
+            session.context().executeBlocking(() -> {
+                session.services().bridge().flush(FLUSH_TIMEOUT);
+                return null;
+            }, false).onComplete(flushed -> {
+                if (flushed.succeeded()) {
+                    session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+                } else {
+                    session.subscriptions().remove(subject, subscription);
+                    subscription.cancel();
+                    session.refuse(new Unavailable("NATS did not confirm the subscription; subscribe again"),
+                            correlationId, subject);
+                }
+            });
             return;
         }
         String stream = session.services().bridge().streams().streamContaining(subject);
