@@ -50,6 +50,10 @@ public final class DemoLauncher implements Callable<Integer> {
     String batchId;
 
     public static void main(String[] args) {
+        // The status line shares the terminal with the logs: keep them to warnings unless asked (LOG_LEVEL=INFO).
+        if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null) {
+            System.setProperty("LOG_LEVEL", "WARN");
+        }
         System.exit(new CommandLine(new DemoLauncher()).execute(args));
     }
 

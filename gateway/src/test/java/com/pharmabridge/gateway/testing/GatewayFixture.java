@@ -69,6 +69,12 @@ public final class GatewayFixture implements AutoCloseable {
         return this;
     }
 
+    /** Starts a new gateway on the same port and registry, as after a crash or a restart. */
+    public GatewayFixture startOnPort(int port) throws Exception {
+        overrides.put("GATEWAY_PORT", Integer.toString(port));
+        return start();
+    }
+
     public String token(String deviceId) {
         return tokens.get(deviceId);
     }
