@@ -63,7 +63,8 @@ public final class GatewayServer implements AutoCloseable {
             SessionRegistry sessions = new SessionRegistry();
             GatewayServices services = new GatewayServices(vertx, config, bridge, new Authenticator(registry), sessions,
                     metrics, new EnvelopeDecoder());
-            metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady);
+            metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
+                    () -> bridge.streamDrift().size());
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
             Router router = new HttpApi(services).router(vertx);
             int port = config.gateway().port() == 0 ? freePort() : config.gateway().port();

@@ -43,6 +43,8 @@ public final class NatsBridge implements AutoCloseable {
      * PubAck, so a request that must also be stored names its inbox in this header instead.
      */
     public static final String REPLY_SUBJECT_HEADER = "Reply-Subject";
+    private static final String MAX_DELIVERIES_ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int DISPATCHERS = 2;
     /** Above this many queued messages sessions pause; kept well below jnats' own queue limit, which would block. */
     private static final int MAX_PENDING_MESSAGES = 20_000;
@@ -67,6 +69,7 @@ public final class NatsBridge implements AutoCloseable {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong storedRequestIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile String storedReplyPrefix;
+    private final java.util.Map<String, String> durableOwners = new java.util.concurrent.ConcurrentHashMap<>();
 
     public NatsBridge(GatewayConfig config) {
         this.config = config;
@@ -101,6 +104,7 @@ public final class NatsBridge implements AutoCloseable {
                 waiting.complete(reply);
             }
         });
+        created[1].subscribe(MAX_DELIVERIES_ADVISORY, this::onMaxDeliveries);
         jetStream = connection.jetStream();
         management0 = connection.jetStreamManagement();
         if (connection.getStatus() == Connection.Status.CONNECTED) {
@@ -251,6 +255,52 @@ public final class NatsBridge implements AutoCloseable {
         }
         return reply.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((answer, failure) -> storedRequests.remove(inbox));
+    }
+
+    /** Remembers which device a durable consumer serves, so an alert about it can name the device. */
+    public void registerDurable(String consumerName, String deviceId) {
+        durableOwners.put(consumerName, deviceId);
+    }
+
+    /**
+     * JetStream gave up redelivering a message to a device's durable consumer: publish an alert (stored in the
+     * alerts stream, deduplicated across gateways) so that someone follows up the command the device never confirmed.
+     */
+    private void onMaxDeliveries(Message advisory) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode event = JSON.readTree(advisory.getData());
+            String consumer = event.path("consumer").asText("");
+            if (!consumer.startsWith("dev_")) {
+                return; // not one of ours
+            }
+            String stream = event.path("stream").asText("");
+            long streamSeq = event.path("stream_seq").asLong();
+            com.fasterxml.jackson.databind.node.ObjectNode alert = JSON.createObjectNode()
+                    .put("alert", "durable-max-deliveries")
+                    .put("severity", "high")
+                    .put("stream", stream)
+                    .put("streamSeq", streamSeq)
+                    .put("consumer", consumer)
+                    .put("deviceId", durableOwners.get(consumer))
+                    .put("deliveries", event.path("deliveries").asLong())
+                    .put("gatewayId", config.gateway().id())
+                    .put("at", java.time.Instant.now().toString());
+            String subject = "alerts.gateway." + config.gateway().id().replaceAll("[^A-Za-z0-9_-]", "_")
+                    + ".max-deliveries";
+            Headers headers = new Headers().put("Gateway-Id", config.gateway().id());
+            publishDurably(subject, headers, JSON.writeValueAsBytes(alert),
+                    "max-deliveries:" + stream + ":" + streamSeq + ":" + consumer)
+                    .whenComplete((ack, failure) -> {
+                        if (failure != null) {
+                            LOG.error("Could not store the max-deliveries alert for {} seq {}: {}", consumer, streamSeq,
+                                    failure.toString());
+                        }
+                    });
+            LOG.warn("Durable delivery gave up: stream {} seq {} to consumer {} (device {})", stream, streamSeq,
+                    consumer, durableOwners.get(consumer));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Unreadable max-deliveries advisory: {}", e.toString());
+        }
     }
 
     /** Waits (off the event loop) until the server has processed everything sent so far, e.g. a new subscription. */

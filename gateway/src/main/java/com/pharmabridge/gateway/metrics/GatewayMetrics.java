@@ -79,7 +79,10 @@ public final class GatewayMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
-    public void bindGauges(IntSupplier activeSessions, BooleanSupplier natsConnected, BooleanSupplier ready) {
+    public void bindGauges(IntSupplier activeSessions, BooleanSupplier natsConnected, BooleanSupplier ready,
+                           IntSupplier streamDrift) {
+        Gauge.builder("gateway.stream.drift", streamDrift, IntSupplier::getAsInt).strongReference(true)
+                .description("Differences between live streams and their declared retention/protection").register(registry);
         // Strong references: Micrometer holds gauge targets weakly, and these lambdas have no other owner.
         Gauge.builder("gateway.connections.active", activeSessions, IntSupplier::getAsInt).strongReference(true)
                 .description("Authenticated device sessions").register(registry);

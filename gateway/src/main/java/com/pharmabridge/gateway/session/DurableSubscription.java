@@ -77,6 +77,7 @@ final class DurableSubscription implements DeviceSubscription {
                 .description("Durable subscription of device " + session.deviceId() + " to " + subject)
                 .build();
         ConsumerContext consumerContext = streamContext.createOrUpdateConsumer(configuration);
+        bridge.registerDurable(consumerName, session.deviceId());
         int batch = Math.max(1, Math.min(js.durableMaxAckPending(), 100));
         consumer = consumerContext.consume(ConsumeOptions.builder().batchSize(batch).build(),
                 message -> session.onContext(() -> deliver(message)));
