@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,67 +49,72 @@ public final class DemoLauncher implements Callable<Integer> {
     String batchId;
 
     public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new DemoLauncher());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IllegalStateException || e instanceof com.pharmabridge.gateway.config.ConfigException) {
+                commandLine.getErr().println("error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
         // The status line shares the terminal with the logs: keep them to warnings unless asked (LOG_LEVEL=INFO).
         if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null) {
             System.setProperty("LOG_LEVEL", "WARN");
         }
-        System.exit(new CommandLine(new DemoLauncher()).execute(args));
+        System.exit(cli.execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dataDir);
-        NatsServerProcess nats = null;
-        String url = natsUrl;
-        if (url == null) {
-            nats = NatsServerProcess.start(dataDir.resolve("nats"));
-            url = nats.url();
-            System.out.println("nats-server (JetStream) started on " + url + ", store " + dataDir.resolve("nats"));
-        }
         Path registryFile = dataDir.resolve("devices.yaml");
         DemoLine.Result line = DemoLine.register(DemoLine.deviceTypes(), "chicago", lines);
-        line.registry().save(registryFile);
-
         Map<String, String> overrides = new HashMap<>(System.getenv());
-        overrides.put("NATS_URL", url);
+        overrides.putIfAbsent("GATEWAY_HOST", "127.0.0.1"); // a demo has no business on other interfaces
         overrides.put("GATEWAY_PORT", Integer.toString(port));
         overrides.put("DEVICES_REGISTRY_FILE", registryFile.toString());
-        GatewayConfig config = ConfigLoader.load(null, overrides);
-        GatewayServer gateway = GatewayServer.start(config);
-        long readyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!gateway.bridge().isReady() && System.nanoTime() < readyDeadline) {
-            TimeUnit.MILLISECONDS.sleep(50);
-        }
-        URI ws = URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
-        System.out.println("Gateway on " + ws + "  (health: http://127.0.0.1:" + gateway.port()
-                + "/ready, devices: /devices, metrics: /metrics)");
-        System.out.println("Simulating " + line.devices().size() + " machines on " + lines + " line(s); Ctrl-C to stop.");
-        LineSimulator simulator = LineSimulator.start(ws, line.devices(), new SimulationOptions(rate, batchId, 42L));
+        overrides.put("NATS_URL", natsUrl == null ? "nats://127.0.0.1:4222" : natsUrl);
+        ConfigLoader.load(null, overrides); // a wrong setting stops us before anything is started
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        NatsServerProcess privateNats = nats;
-        Thread shutdown = new Thread(() -> {
-            simulator.close();
-            gateway.close();
-            if (privateNats != null) {
-                privateNats.close();
-            }
-            stopped.countDown();
-        }, "demo-shutdown");
+        Stoppables running = new Stoppables();
+        Thread shutdown = new Thread(running::stopAll, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-
-        try (LiveSummary summary = new LiveSummary(url, simulator, line.devices().size())) {
+        try {
+            String url = natsUrl;
+            if (url == null) {
+                NatsServerProcess nats = running.add(NatsServerProcess.start(dataDir.resolve("nats")));
+                url = nats.url();
+                System.out.println("nats-server (JetStream) started on " + url + ", store " + dataDir.resolve("nats"));
+            }
+            line.registry().save(registryFile);
+            overrides.put("NATS_URL", url);
+            GatewayConfig config = ConfigLoader.load(null, overrides);
+            GatewayServer gateway = running.add(GatewayServer.start(config));
+            long readyDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!gateway.bridge().isReady() && System.nanoTime() < readyDeadline) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            URI ws = URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
+            System.out.println("Gateway on " + ws + "  (health: http://127.0.0.1:" + gateway.port()
+                    + "/ready, devices: /devices, metrics: /metrics)");
+            System.out.println("Simulating " + line.devices().size() + " machines on " + lines
+                    + " line(s); Ctrl-C to stop.");
+            LineSimulator simulator = running.add(LineSimulator.start(ws, line.devices(),
+                    new SimulationOptions(rate, batchId, 42L)));
+            LiveSummary summary = running.add(new LiveSummary(url, simulator, line.devices().size()));
             long end = durationSeconds == null ? Long.MAX_VALUE
                     : System.nanoTime() + Duration.ofSeconds(durationSeconds).toNanos();
-            while (System.nanoTime() < end && stopped.getCount() > 0) {
+            while (System.nanoTime() < end && !running.stopped()) {
                 summary.print();
-                stopped.await(1, TimeUnit.SECONDS);
+                TimeUnit.SECONDS.sleep(1);
             }
-            summary.printFinal();
-        }
-        if (stopped.getCount() > 0) {
-            Runtime.getRuntime().removeShutdownHook(shutdown);
-            shutdown.run();
+        } finally {
+            running.stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdown);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running: it does the same
+            }
         }
         return 0;
     }

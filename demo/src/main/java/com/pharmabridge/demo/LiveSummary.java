@@ -60,8 +60,10 @@ final class LiveSummary implements AutoCloseable {
         System.out.println((terminal ? "\r" : "") + line());
     }
 
+    /** Prints the final figures, then lets go of NATS; runs when the demo stops, however it stops. */
     @Override
     public void close() throws InterruptedException {
+        printFinal();
         connection.close();
     }
 }

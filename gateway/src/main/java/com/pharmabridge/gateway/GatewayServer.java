@@ -40,6 +40,7 @@ public final class GatewayServer implements AutoCloseable {
     private final WebSocketEndpoint endpoint;
     private final int port;
     private boolean closed;
+    private long registryTimer = -1;
 
     private GatewayServer(GatewayConfig config, Vertx vertx, NatsBridge bridge, GatewayServices services,
                           WebSocketEndpoint endpoint, int port) {
@@ -75,16 +76,7 @@ public final class GatewayServer implements AutoCloseable {
                     .setMaxWebSocketMessageSize(config.gateway().maxFrameSize())
                     .setRegisterWebSocketWriteHandlers(false)
                     .setTcpNoDelay(true);
-            vertx.deployVerticle(() -> new VerticleBase() {
-                @Override
-                public Future<?> start() {
-                    return vertx.createHttpServer(options)
-                            .requestHandler(router)
-                            .webSocketHandshakeHandler(endpoint::handshake)
-                            .webSocketHandler(endpoint::connected)
-                            .listen();
-                }
-            }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
+            deploy(vertx, loops, options, router, endpoint, config);
             GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
             server.watchRegistry(registry);
             LOG.info("Gateway {} listening on ws://{}:{}{} ({} event loops), NATS {}, config hash {}",
@@ -98,9 +90,33 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
+    private static void deploy(Vertx vertx, int loops, HttpServerOptions options, Router router,
+                               WebSocketEndpoint endpoint, GatewayConfig config) throws Exception {
+        try {
+            vertx.deployVerticle(() -> new VerticleBase() {
+                @Override
+                public Future<?> start() {
+                    return vertx.createHttpServer(options)
+                            .requestHandler(router)
+                            .webSocketHandshakeHandler(endpoint::handshake)
+                            .webSocketHandler(endpoint::connected)
+                            .listen();
+                }
+            }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof java.net.BindException) {
+                    throw new IllegalStateException("Cannot listen on " + options.getHost() + ":" + options.getPort()
+                            + ": the port is in use or not allowed (set gateway.port, GATEWAY_PORT or --port)", e);
+                }
+            }
+            throw e;
+        }
+    }
+
     /** Picks up registry edits made by the CLI; a revoked device's live session ends at once with 4002. */
     private void watchRegistry(RegistryWatcher registry) {
-        vertx.setPeriodic(config.devices().reloadInterval().toMillis(), id ->
+        registryTimer = vertx.setPeriodic(config.devices().reloadInterval().toMillis(), id ->
                 vertx.executeBlocking(() -> {
                     registry.poll(this::closeRevoked);
                     return null;
@@ -145,6 +161,7 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         closed = true;
+        vertx.cancelTimer(registryTimer);
         endpoint.stopAccepting();
         for (DeviceSession session : services.sessions().all()) {
             session.onContext(session::beginShutdown);

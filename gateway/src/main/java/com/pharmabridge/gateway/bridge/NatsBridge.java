@@ -65,6 +65,7 @@ public final class NatsBridge implements AutoCloseable {
     private volatile boolean streamsReady;
     private volatile List<String> streamDrift = List.of();
     private volatile String lastProblem = "not connected yet";
+    private volatile boolean closing;
     private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Message>> storedRequests =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong storedRequestIds = new java.util.concurrent.atomic.AtomicLong();
@@ -76,8 +77,11 @@ public final class NatsBridge implements AutoCloseable {
         this.streams = new StreamCatalog(config.jetStream().enabled() ? config.jetStream().streams() : List.of());
     }
 
-    /** Connects, retrying in the background when NATS is not there yet; the gateway serves devices meanwhile. */
-    public void start() throws InterruptedException, IOException {
+    /**
+     * Connects in the background, retrying until NATS is there: the gateway serves devices (refusing what it cannot
+     * deliver with UNAVAILABLE) and answers /ready with 503 meanwhile.
+     */
+    public void start() {
         GatewayConfig.Nats nats = config.nats();
         Options options = Options.builder()
                 .server(nats.url())
@@ -89,15 +93,28 @@ public final class NatsBridge implements AutoCloseable {
                 .maxMessagesInOutgoingQueue(MAX_PENDING_MESSAGES * 4)
                 .reportNoResponders()
                 .connectionListener(this::onConnectionEvent)
-                .errorListener(new LoggingErrorListener())
+                .errorListener(new LoggingErrorListener(nats.url()))
                 .build();
-        connection = Nats.connectReconnectOnConnect(options);
+        Thread connector = new Thread(() -> {
+            try {
+                connected(Nats.connectReconnectOnConnect(options));
+            } catch (IOException | RuntimeException e) {
+                lastProblem = "Cannot connect to NATS at " + nats.url() + ": " + e.getMessage();
+                LOG.error(lastProblem);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nats-connect");
+        connector.setDaemon(true);
+        connector.start();
+    }
+
+    private void connected(Connection established) throws IOException {
         Dispatcher[] created = new Dispatcher[DISPATCHERS];
         for (int i = 0; i < DISPATCHERS; i++) {
-            created[i] = connection.createDispatcher();
+            created[i] = established.createDispatcher();
         }
-        dispatchers = created;
-        storedReplyPrefix = connection.createInbox() + ".";
+        storedReplyPrefix = established.createInbox() + ".";
         created[0].subscribe(storedReplyPrefix + "*", reply -> {
             CompletableFuture<Message> waiting = storedRequests.remove(reply.getSubject());
             if (waiting != null) {
@@ -105,17 +122,21 @@ public final class NatsBridge implements AutoCloseable {
             }
         });
         created[1].subscribe(MAX_DELIVERIES_ADVISORY, this::onMaxDeliveries);
-        jetStream = connection.jetStream();
-        management0 = connection.jetStreamManagement();
-        if (connection.getStatus() == Connection.Status.CONNECTED) {
-            management.execute(this::provisionStreams);
+        dispatchers = created;
+        jetStream = established.jetStream();
+        management0 = established.jetStreamManagement();
+        connection = established;
+        if (closing) {
+            closeConnection();
+            return;
         }
+        management.execute(this::provisionStreams);
     }
 
     private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
         LOG.info("NATS connection {}", event.getEvent());
         switch (event) {
-            case CONNECTED, RECONNECTED, RESUBSCRIBED -> {
+            case RECONNECTED, RESUBSCRIBED -> {
                 if (management0 != null) {
                     management.execute(this::provisionStreams);
                 }
@@ -351,7 +372,12 @@ public final class NatsBridge implements AutoCloseable {
     /** Waits for queued messages to be written, then closes; used at shutdown after devices are gone. */
     @Override
     public void close() {
+        closing = true;
         management.shutdownNow();
+        closeConnection();
+    }
+
+    private void closeConnection() {
         Connection c = connection;
         if (c == null) {
             return;
@@ -372,14 +398,20 @@ public final class NatsBridge implements AutoCloseable {
     }
 
     private static final class LoggingErrorListener implements ErrorListener {
+        private final String url;
+
+        LoggingErrorListener(String url) {
+            this.url = url;
+        }
+
         @Override
         public void errorOccurred(Connection conn, String error) {
-            LOG.warn("NATS error: {}", error);
+            LOG.warn("NATS error ({}): {}", url, error);
         }
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.warn("NATS exception: {}", exp.toString());
+            LOG.warn("NATS {}: {}", url, exp.toString());
         }
     }
 }

@@ -44,7 +44,7 @@ public final class GatewayCli {
         return cli;
     }
 
-    @Command(name = "run", description = "Run the gateway until SIGINT/SIGTERM, then shut down gracefully.")
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway until SIGINT/SIGTERM, then shut down gracefully.")
     static final class Run implements Callable<Integer> {
         @Option(names = "--config", description = "YAML configuration file (defaults apply without one)")
         Path config;
@@ -65,12 +65,6 @@ public final class GatewayCli {
         @Override
         public Integer call() throws Exception {
             Map<String, String> overrides = new HashMap<>(System.getenv());
-            NatsServerProcess nats = null;
-            if (privateNats != null) {
-                nats = NatsServerProcess.start(privateNats);
-                overrides.put("NATS_URL", nats.url());
-                System.err.println("Started private nats-server on " + nats.url() + " (store " + privateNats + ")");
-            }
             if (natsUrl != null) {
                 overrides.put("NATS_URL", natsUrl);
             }
@@ -80,12 +74,29 @@ public final class GatewayCli {
             if (registry != null) {
                 overrides.put("DEVICES_REGISTRY_FILE", registry.toString());
             }
+            // Check the configuration before starting anything, so a typo never leaves a nats-server behind.
             GatewayConfig loaded = ConfigLoader.load(config, overrides);
-            GatewayServer server = GatewayServer.start(loaded);
+            NatsServerProcess nats = null;
+            GatewayServer server = null;
+            try {
+                if (privateNats != null) {
+                    nats = NatsServerProcess.start(privateNats);
+                    overrides.put("NATS_URL", nats.url());
+                    loaded = ConfigLoader.load(config, overrides);
+                    System.err.println("Started private nats-server on " + nats.url() + " (store " + privateNats + ")");
+                }
+                server = GatewayServer.start(loaded);
+            } catch (Exception | Error e) {
+                if (nats != null) {
+                    nats.close();
+                }
+                throw e;
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             NatsServerProcess privateServer = nats;
+            GatewayServer running = server;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
+                running.close();
                 if (privateServer != null) {
                     privateServer.close();
                 }
@@ -97,9 +108,9 @@ public final class GatewayCli {
         }
     }
 
-    @Command(name = "device", description = "Manage the device registry (a YAML file the gateway reloads on change).",
+    @Command(name = "device", mixinStandardHelpOptions = true, description = "Manage the device registry (a YAML file the gateway reloads on change).",
             subcommands = {Device.Add.class, Device.AddType.class, Device.ListDevices.class, Device.Rotate.class,
-                    Device.Revoke.class})
+                    Device.Revoke.class, Device.Reinstate.class})
     static final class Device {
 
         abstract static class RegistryCommand implements Callable<Integer> {
@@ -107,7 +118,7 @@ public final class GatewayCli {
             Path registry;
         }
 
-        @Command(name = "add", description = "Register a device and print its new token once (on stdout, alone).")
+        @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a device and print its new token once (on stdout, alone).")
         static final class Add extends RegistryCommand {
             @Option(names = "--id", required = true)
             String id;
@@ -139,7 +150,7 @@ public final class GatewayCli {
             }
         }
 
-        @Command(name = "add-type", description = "Add or replace a device type's permission templates.")
+        @Command(name = "add-type", mixinStandardHelpOptions = true, description = "Add or replace a device type's permission templates.")
         static final class AddType extends RegistryCommand {
             @Option(names = "--name", required = true)
             String name;
@@ -161,7 +172,7 @@ public final class GatewayCli {
             }
         }
 
-        @Command(name = "list", description = "List registered devices (never tokens).")
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "List registered devices (never tokens).")
         static final class ListDevices extends RegistryCommand {
             @Override
             public Integer call() {
@@ -175,22 +186,26 @@ public final class GatewayCli {
             }
         }
 
-        @Command(name = "rotate", description = "Issue a new token for a device and print it once; the old one stops working.")
+        @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Issue a new token for a device and print it once; the old one stops working.")
         static final class Rotate extends RegistryCommand {
             @Option(names = "--id", required = true)
             String id;
 
             @Override
             public Integer call() {
-                DeviceRegistry.Registration registration = DeviceRegistry.load(registry).rotate(id);
+                DeviceRegistry loaded = DeviceRegistry.load(registry);
+                DeviceRegistry.Registration registration = loaded.rotate(id);
                 registration.registry().save(registry);
                 System.err.println("New token for " + id + " follows; the previous token no longer works.");
+                if (loaded.device(id).revoked()) {
+                    System.err.println("Note: " + id + " is revoked; the token works only after 'device reinstate'.");
+                }
                 System.out.println(registration.token());
                 return 0;
             }
         }
 
-        @Command(name = "revoke", description = "Revoke a device: it cannot log in, and a live session is closed (4002).")
+        @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a device: it cannot log in, and a live session is closed (4002).")
         static final class Revoke extends RegistryCommand {
             @Option(names = "--id", required = true)
             String id;
@@ -199,6 +214,22 @@ public final class GatewayCli {
             public Integer call() {
                 DeviceRegistry.load(registry).revoke(id).save(registry);
                 System.err.println("Revoked " + id);
+                return 0;
+            }
+        }
+
+        @Command(name = "reinstate", mixinStandardHelpOptions = true,
+                description = "Lift a revocation; a new token is printed once, since the old one may be compromised.")
+        static final class Reinstate extends RegistryCommand {
+            @Option(names = "--id", required = true)
+            String id;
+
+            @Override
+            public Integer call() {
+                DeviceRegistry.Registration registration = DeviceRegistry.load(registry).reinstate(id);
+                registration.registry().save(registry);
+                System.err.println("Reinstated " + id + " with a new token (follows); the old token stays invalid.");
+                System.out.println(registration.token());
                 return 0;
             }
         }

@@ -58,8 +58,10 @@ public final class ConfigLoader {
         if (file != null) {
             try {
                 userText = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new ConfigException(List.of("Configuration file " + file + " does not exist"));
             } catch (IOException e) {
-                throw new ConfigException(List.of("Cannot read configuration file " + file + ": " + e.getMessage()));
+                throw new ConfigException(List.of("Cannot read configuration file " + file + ": " + e));
             }
             JsonNode user;
             try {
@@ -161,8 +163,12 @@ public final class ConfigLoader {
     private void applyOverrides(ObjectNode tree, Map<String, String> overrides) {
         Map<String, String> byNormalizedName = new LinkedHashMap<>();
         overrides.forEach((name, value) -> byNormalizedName.put(normalizeEnvName(name), value));
+        java.util.Set<String> used = new java.util.HashSet<>();
         walkLeaves(tree, "", (parent, key, path) -> {
             String value = byNormalizedName.get(normalizeEnvName(path));
+            if (value != null) {
+                used.add(normalizeEnvName(path));
+            }
             if (value == null) {
                 return;
             }
@@ -178,6 +184,12 @@ public final class ConfigLoader {
                 parent.put(key, value);
             }
         });
+        // A misspelt variable would otherwise be ignored without a word; other programs' variables are left alone.
+        overrides.keySet().stream()
+                .filter(name -> name.matches("(?i)(GATEWAY|NATS|JETSTREAM|DEVICES)(_{1,2}).+"))
+                .filter(name -> !used.contains(normalizeEnvName(name)))
+                .forEach(name -> org.slf4j.LoggerFactory.getLogger(ConfigLoader.class)
+                        .warn("Environment variable {} names no configuration key; it is ignored", name));
     }
 
     private interface LeafVisitor {

@@ -73,6 +73,9 @@ public final class NatsServerProcess implements AutoCloseable {
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(storeDir.resolve("nats-server.out").toFile()))
                 .start();
+        // Whatever path the JVM leaves by, the private server must not outlive it and hold the store.
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "stop-private-nats"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

@@ -228,6 +228,15 @@ public final class DeviceRegistry {
         return new Registration(replace(record.withTokenHash(TokenHasher.hash(token))), token);
     }
 
+    /** Lifts a revocation with a new token: whatever leaked with the old one stays useless. */
+    public Registration reinstate(String id) {
+        DeviceRecord record = require(id);
+        String token = TokenHasher.newToken();
+        return new Registration(replace(new DeviceRecord(record.id(), record.type(), record.attributes(),
+                TokenHasher.hash(token), record.publish(), record.subscribe(), record.deny(), false,
+                record.createdAt())), token);
+    }
+
     public DeviceRegistry revoke(String id) {
         return replace(require(id).asRevoked());
     }

@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeviceSession {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
     private static final long CLOSE_DRAIN_TIMEOUT_MS = 5_000;
+    private static final int TOO_LARGE_PREFIX = 4096;
+    private static final java.util.regex.Pattern CORRELATION_ID =
+            java.util.regex.Pattern.compile("\"correlationId\"\\s*:\\s*\"([A-Za-z0-9_.:\\-]{1,128})\"");
 
     private final GatewayServices services;
     private final ServerWebSocket socket;
@@ -71,6 +74,7 @@ public final class DeviceSession {
     private Buffer partial;
     private boolean partialBinary;
     private boolean partialTooLarge;
+    private String tooLargePrefix;
     private boolean inMessage;
 
     DeviceSession(GatewayServices services, ServerWebSocket socket, Context context, SessionRouter router) {
@@ -136,6 +140,7 @@ public final class DeviceSession {
             int size = (partial == null ? 0 : partial.length()) + data.length();
             if (size > limits.maxMessageSize()) {
                 partialTooLarge = true;
+                tooLargePrefix = prefixOf(partial, data);
                 partial = null;
             } else if (frame.isFinal() && partial == null) {
                 partial = data;
@@ -152,8 +157,10 @@ public final class DeviceSession {
             partial = null;
             if (partialTooLarge) {
                 countInbound(null, 0);
+                String correlationId = correlationIdIn(tooLargePrefix);
+                tooLargePrefix = null;
                 refuse(new ProtocolException(ErrorCode.PAYLOAD_TOO_LARGE, "Message is larger than "
-                        + limits.maxMessageSize() + " bytes"), null, null);
+                        + limits.maxMessageSize() + " bytes"), correlationId, null);
             } else if (partialBinary) {
                 countInbound(null, message.length());
                 refuse(new ProtocolException(ErrorCode.INVALID_MESSAGE, "Binary messages are not accepted; send JSON text"),
@@ -162,6 +169,20 @@ public final class DeviceSession {
                 onMessage(message.getBytes());
             }
         }
+    }
+
+    /** The start of an oversized message, kept only to find its correlation id for the refusal. */
+    private static String prefixOf(Buffer partial, Buffer data) {
+        Buffer head = partial == null ? data : partial;
+        return head.getString(0, Math.min(head.length(), TOO_LARGE_PREFIX), "UTF-8");
+    }
+
+    private static String correlationIdIn(String prefix) {
+        if (prefix == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = CORRELATION_ID.matcher(prefix);
+        return m.find() ? m.group(1) : null;
     }
 
     private void onMessage(byte[] bytes) {
