@@ -73,6 +73,27 @@ class NatsOutageTest {
         }
     }
 
+    @Test
+    void gatewayStartedWhileNatsIsDownServesDevicesAndConnectsWhenNatsComesUp() throws Exception {
+        nats.server().stop();
+        try (GatewayFixture early = new GatewayFixture(nats.url()).device("early-1", "sealer", "line1")
+                .startWithoutWaiting()) {
+            assertThat(early.http("/health").statusCode()).isEqualTo(200);
+            assertThat(early.http("/ready").statusCode()).isEqualTo(503);
+            assertThat(early.http("/ready").body()).contains("NATS not connected");
+            try (WsDevice device = early.connect("early-1")) {
+                publish(device, "too-early");
+                assertThat(device.awaitCorrelation("too-early").path("payload").path("code").asText())
+                        .isEqualTo("UNAVAILABLE");
+                nats.server().start();
+                await().atMost(Duration.ofSeconds(20)).until(() -> early.server().bridge().isReady());
+                publish(device, "in-time");
+                assertThat(device.awaitCorrelation("in-time").path("payload").path("stream").asText())
+                        .isEqualTo("TELEMETRY");
+            }
+        }
+    }
+
     private static void publish(WsDevice device, String correlationId) throws Exception {
         device.send("{\"type\":0,\"subject\":\"telemetry.line1.sealer.temperature\",\"payload\":{\"value\":185.1},"
                 + "\"correlationId\":\"" + correlationId + "\"}");

@@ -24,6 +24,7 @@ class WebSocketLimitsTest {
                 .device("sealer-1", "sealer", "line1")
                 .device("sealer-2", "sealer", "line1")
                 .device("sealer-3", "sealer", "line1")
+                .device("sealer-4", "sealer", "line1")
                 .start();
     }
 
@@ -62,6 +63,40 @@ class WebSocketLimitsTest {
             assertThat(close).isNotNull();
             assertThat(close.closeCode()).isEqualTo(1009);
         }
+    }
+
+    @Test
+    void oversizedMessageIsRefusedWithItsCorrelationIdAndTheConnectionStaysUsable() throws Exception {
+        try (RawWebSocket ws = authenticated("sealer-4")) {
+            String big = "{\"type\":0,\"correlationId\":\"big-1\",\"subject\":\"telemetry.line1.x\",\"payload\":\""
+                    + "x".repeat(5000) + "\"}";
+            ws.sendFrame(RawWebSocket.TEXT, false, big.substring(0, 3000).getBytes());
+            ws.sendFrame(RawWebSocket.CONTINUATION, true, big.substring(3000).getBytes());
+            String answer = nextText(ws);
+            assertThat(answer).contains("PAYLOAD_TOO_LARGE").contains("\"correlationId\":\"big-1\"");
+            ws.sendText("{\"type\":9,\"correlationId\":\"p\"}");
+            assertThat(nextText(ws)).contains("\"type\":10");
+        }
+    }
+
+    @Test
+    void secondGatewayOnATakenPortFailsWithAClearMessage() throws Exception {
+        GatewayFixture second = new GatewayFixture(nats.url()).with("GATEWAY_PORT", Integer.toString(gateway.port()));
+        try {
+            org.assertj.core.api.Assertions.assertThatThrownBy(second::startWithoutWaiting)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(":" + gateway.port()).hasMessageContaining("port is in use");
+        } finally {
+            second.close();
+        }
+    }
+
+    private static String nextText(RawWebSocket ws) throws Exception {
+        RawWebSocket.Frame frame;
+        do {
+            frame = ws.readFrame();
+        } while (frame.opcode() == RawWebSocket.PING);
+        return frame.text();
     }
 
     @Test

@@ -62,10 +62,16 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public GatewayFixture start() throws Exception {
+        startWithoutWaiting();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(server.bridge()::isReady);
+        return this;
+    }
+
+    /** Starts the gateway without waiting for NATS: for tests of a gateway that starts while NATS is away. */
+    public GatewayFixture startWithoutWaiting() throws Exception {
         registry.save(registryFile);
         GatewayConfig config = ConfigLoader.load(null, overrides);
         server = GatewayServer.start(config);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(server.bridge()::isReady);
         return this;
     }
 
