@@ -2,6 +2,7 @@ package com.pharmabridge.gateway;
 
 import com.pharmabridge.gateway.api.HttpApi;
 import com.pharmabridge.gateway.auth.Authenticator;
+import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.auth.RegistryWatcher;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.gateway.config.GatewayConfig;
@@ -62,8 +63,11 @@ public final class GatewayServer implements AutoCloseable {
             RegistryWatcher registry = new RegistryWatcher(config.devices().registryFile());
             GatewayMetrics metrics = new GatewayMetrics();
             SessionRegistry sessions = new SessionRegistry();
-            GatewayServices services = new GatewayServices(vertx, config, bridge, new Authenticator(registry), sessions,
-                    metrics, new EnvelopeDecoder());
+            GatewayConfig.Auth auth = config.auth();
+            LoginThrottle throttle = new LoginThrottle(auth.maxFailuresPerDevice(), auth.maxFailuresPerHost(),
+                    auth.lockoutBase(), auth.lockoutMax(), java.time.Clock.systemUTC());
+            GatewayServices services = new GatewayServices(vertx, config, bridge, new Authenticator(registry), throttle,
+                    sessions, metrics, new EnvelopeDecoder());
             metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
                     () -> bridge.streamDrift().size());
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);

@@ -28,6 +28,10 @@ class RegistryChangesTest {
         gateway = new GatewayFixture(nats.url())
                 .device("sealer-revoked", "sealer", "line1")
                 .device("sealer-rotated", "sealer", "line1")
+                .device("sealer-overlap", "sealer", "line1")
+                .device("sealer-guessed", "sealer", "line1")
+                .with("AUTH_MAX_FAILURES_PER_DEVICE", "3")
+                .with("AUTH_LOCKOUT_BASE_SECONDS", "1")
                 .start();
     }
 
@@ -66,6 +70,43 @@ class RegistryChangesTest {
             assertThat(old.authenticate("sealer-rotated", gateway.token("sealer-rotated"))
                     .path("payload").path("success").asBoolean()).isFalse();
         }
+    }
+
+    @Test
+    void rotationWithOverlapKeepsBothTokensValidDuringTheOverlap() throws Exception {
+        String newToken = cli("device", "rotate", "--registry", gateway.registryFile().toString(), "--id",
+                "sealer-overlap", "--overlap", "600").trim();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            try (WsDevice device = WsDevice.connect(gateway.wsUri())) {
+                assertThat(device.authenticate("sealer-overlap", newToken).path("payload").path("success").asBoolean())
+                        .isTrue();
+            }
+        });
+        try (WsDevice old = WsDevice.connect(gateway.wsUri())) {
+            assertThat(old.authenticate("sealer-overlap", gateway.token("sealer-overlap"))
+                    .path("payload").path("success").asBoolean()).as("old token within the overlap").isTrue();
+        }
+    }
+
+    @Test
+    void repeatedWrongTokensLockTheDeviceOutWithTheSameAnswerAndTheLockoutEnds() throws Exception {
+        String refusal = null;
+        for (int i = 0; i < 3; i++) {
+            try (WsDevice guesser = WsDevice.connect(gateway.wsUri())) {
+                refusal = guesser.authenticate("sealer-guessed", "pbt_wrong" + i).toString();
+            }
+        }
+        try (WsDevice owner = WsDevice.connect(gateway.wsUri())) {
+            JsonNode answer = owner.authenticate("sealer-guessed", gateway.token("sealer-guessed"));
+            assertThat(answer.toString()).as("locked out, and told exactly what a wrong token is told").isEqualTo(refusal);
+            assertThat(owner.awaitClose()).isEqualTo(1008);
+        }
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            try (WsDevice owner = WsDevice.connect(gateway.wsUri())) {
+                assertThat(owner.authenticate("sealer-guessed", gateway.token("sealer-guessed"))
+                        .path("payload").path("success").asBoolean()).isTrue();
+            }
+        });
     }
 
     /** Runs the operator CLI in-process and returns what it printed on stdout. */

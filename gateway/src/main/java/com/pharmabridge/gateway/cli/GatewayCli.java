@@ -191,12 +191,17 @@ public final class GatewayCli {
             @Option(names = "--id", required = true)
             String id;
 
+            @Option(names = "--overlap", defaultValue = "0", paramLabel = "SECONDS",
+                    description = "Seconds the current token keeps working beside the new one (default: none)")
+            long overlapSeconds;
+
             @Override
             public Integer call() {
                 DeviceRegistry loaded = DeviceRegistry.load(registry);
-                DeviceRegistry.Registration registration = loaded.rotate(id);
+                DeviceRegistry.Registration registration = loaded.rotate(id, java.time.Duration.ofSeconds(overlapSeconds));
                 registration.registry().save(registry);
-                System.err.println("New token for " + id + " follows; the previous token no longer works.");
+                System.err.println("New token for " + id + " follows; the previous token "
+                        + (overlapSeconds > 0 ? "keeps working for " + overlapSeconds + " s." : "no longer works."));
                 if (loaded.device(id).revoked()) {
                     System.err.println("Note: " + id + " is revoked; the token works only after 'device reinstate'.");
                 }

@@ -259,6 +259,13 @@ public final class ConfigLoader {
             problems.add("gateway.requestTimeoutMs: must not exceed gateway.maxRequestTimeoutMs");
         }
 
+        JsonNode a = tree.get("auth");
+        GatewayConfig.Auth auth = new GatewayConfig.Auth(
+                integer(a, "auth.maxFailuresPerDevice", 1, 1_000_000),
+                integer(a, "auth.maxFailuresPerHost", 1, 1_000_000),
+                Duration.ofSeconds(integer(a, "auth.lockoutBaseSeconds", 1, 86_400)),
+                Duration.ofSeconds(integer(a, "auth.lockoutMaxSeconds", 1, 604_800)));
+
         JsonNode n = tree.get("nats");
         GatewayConfig.Nats nats = new GatewayConfig.Nats(
                 text(n, "nats.url"),
@@ -296,7 +303,7 @@ public final class ConfigLoader {
         GatewayConfig.Devices devices = new GatewayConfig.Devices(
                 Path.of(text(d, "devices.registryFile")),
                 Duration.ofSeconds(integer(d, "devices.reloadIntervalSeconds", 1, 3600)));
-        return new GatewayConfig(server, nats, jetStream, devices, hash);
+        return new GatewayConfig(server, auth, nats, jetStream, devices, hash);
     }
 
     private GatewayConfig.StreamSpec stream(JsonNode node, String path) {

@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.util.List;
 
 /** The whole gateway configuration: one small immutable record per part. Built and validated by {@link ConfigLoader}. */
-public record GatewayConfig(Server gateway, Nats nats, JetStream jetStream, Devices devices, String sourceHash) {
+public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
+                            String sourceHash) {
+
+    /** Brute-force protection of logins. */
+    public record Auth(int maxFailuresPerDevice, int maxFailuresPerHost, Duration lockoutBase, Duration lockoutMax) {
+    }
 
     /** WebSocket server and per-device limits. */
     public record Server(String id, String host, int port, int eventLoops, int maxMessageSize, int maxFrameSizeFactor,

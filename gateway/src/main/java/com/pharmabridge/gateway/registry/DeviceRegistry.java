@@ -91,9 +91,22 @@ public final class DeviceRegistry {
             }
             devices.put(id, new DeviceRecord(id, type, attributes, d.path("tokenHash").asText(null),
                     strings(d, "publish", file), strings(d, "subscribe", file), strings(d, "deny", file),
-                    revoked(d.path("revoked"), id, file), d.path("createdAt").asText(null)));
+                    revoked(d.path("revoked"), id, file), d.path("createdAt").asText(null),
+                    d.path("previousTokenHash").asText(null), instant(d.path("previousTokenValidUntil"), id, file)));
         });
         return new DeviceRegistry(types, devices);
+    }
+
+    private static Instant instant(JsonNode value, String id, Path file) {
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.asText());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new RegistryException("Device registry " + file + ": device " + id + " has an unreadable time '"
+                    + value.asText() + "'");
+        }
     }
 
     /** A revocation flag that is not clearly true or false is refused: a typo must never re-admit a device. */
@@ -165,6 +178,10 @@ public final class DeviceRegistry {
             if (d.createdAt() != null) {
                 node.put("createdAt", d.createdAt());
             }
+            if (d.previousTokenHash() != null && d.previousTokenValidUntil() != null) {
+                node.put("previousTokenHash", d.previousTokenHash());
+                node.put("previousTokenValidUntil", d.previousTokenValidUntil().toString());
+            }
         });
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -223,9 +240,18 @@ public final class DeviceRegistry {
 
     /** Issues a new token; the old one stops working as soon as the registry is saved and reloaded. */
     public Registration rotate(String id) {
+        return rotate(id, java.time.Duration.ZERO);
+    }
+
+    /** Issues a new token; the old one keeps working for {@code overlap} (none when zero). */
+    public Registration rotate(String id, java.time.Duration overlap) {
         DeviceRecord record = require(id);
         String token = TokenHasher.newToken();
-        return new Registration(replace(record.withTokenHash(TokenHasher.hash(token))), token);
+        String hash = TokenHasher.hash(token);
+        DeviceRecord rotated = overlap.isZero() || overlap.isNegative()
+                ? record.withTokenHash(hash)
+                : record.withRotatedToken(hash, Instant.now().plus(overlap));
+        return new Registration(replace(rotated), token);
     }
 
     /** Lifts a revocation with a new token: whatever leaked with the old one stays useless. */

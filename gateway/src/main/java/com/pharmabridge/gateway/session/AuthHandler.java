@@ -26,9 +26,20 @@ final class AuthHandler implements InboundHandler {
         String token = Payloads.text(payload, "token");
         GatewayServices services = session.services();
         AuthenticatedDevice device;
+        String host = session.remoteHost();
         try {
-            device = services.authenticator().authenticate(deviceId, token,
-                    Payloads.text(payload, "protocolVersion"), Payloads.text(payload, "sdkVersion"));
+            if (services.loginThrottle().isLocked(deviceId, host)) {
+                // Refused unread; not counted, or a device retrying politely would never get back in.
+                throw new Authenticator.AuthenticationException("locked out after repeated failures");
+            }
+            try {
+                device = services.authenticator().authenticate(deviceId, token,
+                        Payloads.text(payload, "protocolVersion"), Payloads.text(payload, "sdkVersion"));
+            } catch (Authenticator.AuthenticationException e) {
+                services.loginThrottle().failed(deviceId, host);
+                throw e;
+            }
+            services.loginThrottle().succeeded(deviceId);
         } catch (Authenticator.AuthenticationException e) {
             services.metrics().auth(false);
             services.metrics().error(ErrorCode.AUTH_FAILED);

@@ -521,6 +521,11 @@ public final class DeviceSession {
         return remoteAddress;
     }
 
+    /** The remote host without its port: what login throttling counts per. */
+    public String remoteHost() {
+        return socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().host();
+    }
+
     public List<String> subscriptionSubjects() {
         return List.copyOf(subscriptions.keySet());
     }

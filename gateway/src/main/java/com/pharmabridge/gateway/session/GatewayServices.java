@@ -1,6 +1,7 @@
 package com.pharmabridge.gateway.session;
 
 import com.pharmabridge.gateway.auth.Authenticator;
+import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.metrics.GatewayMetrics;
@@ -9,5 +10,6 @@ import io.vertx.core.Vertx;
 
 /** What every session shares: configuration, the NATS bridge, the registry of live sessions, metrics. */
 public record GatewayServices(Vertx vertx, GatewayConfig config, NatsBridge bridge, Authenticator authenticator,
-                              SessionRegistry sessions, GatewayMetrics metrics, EnvelopeDecoder decoder) {
+                              LoginThrottle loginThrottle, SessionRegistry sessions, GatewayMetrics metrics,
+                              EnvelopeDecoder decoder) {
 }
