@@ -87,6 +87,14 @@ public final class HttpApi {
             session.device().permissions().publish().forEach(permissions.withArray("publish")::add);
             session.device().permissions().subscribe().forEach(permissions.withArray("subscribe")::add);
             session.device().permissions().deny().forEach(permissions.withArray("deny")::add);
+            com.pharmabridge.gateway.policy.EffectiveLimits l = session.limits();
+            node.putObject("limits")
+                    .put("messageRateLimitPerSecond", l.messageRateLimitPerSecond())
+                    .put("messageRateBurst", l.messageRateBurst())
+                    .put("bytesPerSecond", l.bytesPerSecond())
+                    .put("maxSubscriptions", l.maxSubscriptions())
+                    .put("outgoingBufferSize", l.outgoingBufferSize())
+                    .put("slowConsumerPolicy", l.slowConsumerPolicy().configName());
         }
         return node;
     }

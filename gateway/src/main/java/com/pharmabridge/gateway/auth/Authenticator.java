@@ -3,6 +3,7 @@ package com.pharmabridge.gateway.auth;
 import com.pharmabridge.gateway.policy.PermissionResolver;
 import com.pharmabridge.gateway.registry.DeviceRecord;
 import com.pharmabridge.gateway.registry.DeviceRegistry;
+import com.pharmabridge.gateway.registry.DeviceType;
 import com.pharmabridge.gateway.registry.TokenHasher;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.ProtocolException;
@@ -40,8 +41,10 @@ public final class Authenticator {
         if (record.revoked()) {
             throw new AuthenticationException("device revoked");
         }
+        DeviceType type = current.type(record.type());
         return new AuthenticatedDevice(record.id(), record.type(), record.attributes(),
-                PermissionResolver.resolve(record, current.type(record.type())), protocolVersion, sdkVersion);
+                PermissionResolver.resolve(record, type), type == null ? null : type.limits(), protocolVersion,
+                sdkVersion);
     }
 
     /** A failed login; {@link #reason()} is for operators only, the device always gets {@link #FAILURE_MESSAGE}. */

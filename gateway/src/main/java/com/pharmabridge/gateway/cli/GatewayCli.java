@@ -5,6 +5,7 @@ import com.pharmabridge.gateway.config.ConfigException;
 import com.pharmabridge.gateway.config.ConfigLoader;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.natsserver.NatsServerProcess;
+import com.pharmabridge.gateway.policy.DeviceLimits;
 import com.pharmabridge.gateway.registry.DeviceRecord;
 import com.pharmabridge.gateway.registry.DeviceRegistry;
 import com.pharmabridge.gateway.registry.DeviceType;
@@ -35,7 +36,8 @@ public final class GatewayCli {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new GatewayCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ConfigException || e instanceof RegistryException || e instanceof IllegalStateException) {
+            if (e instanceof ConfigException || e instanceof RegistryException || e instanceof IllegalStateException
+                    || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }
@@ -164,9 +166,30 @@ public final class GatewayCli {
             @Option(names = "--deny", description = "Deny pattern; may use variables")
             List<String> deny = new ArrayList<>();
 
+            @Option(names = "--rate", description = "Messages per second per device (default: the gateway's)")
+            Integer rate;
+
+            @Option(names = "--burst", description = "Token bucket size for --rate")
+            Integer burst;
+
+            @Option(names = "--bytes-per-second", description = "Bytes per second per device")
+            Long bytesPerSecond;
+
+            @Option(names = "--max-subscriptions", description = "Subscriptions per device")
+            Integer maxSubscriptions;
+
+            @Option(names = "--outgoing-buffer", description = "Messages queued for a slow device")
+            Integer outgoingBuffer;
+
+            @Option(names = "--slow-consumer", description = "dropOldest or disconnect")
+            String slowConsumer;
+
             @Override
             public Integer call() {
-                DeviceRegistry.load(registry).withType(new DeviceType(name, publish, subscribe, deny)).save(registry);
+                DeviceLimits limits = new DeviceLimits(rate, burst, bytesPerSecond, maxSubscriptions, outgoingBuffer,
+                        slowConsumer == null ? null : DeviceLimits.SlowConsumerPolicy.parse(slowConsumer));
+                DeviceRegistry.load(registry).withType(new DeviceType(name, publish, subscribe, deny, limits))
+                        .save(registry);
                 System.err.println("Device type " + name + " saved in " + registry);
                 return 0;
             }

@@ -246,7 +246,13 @@ public final class ConfigLoader {
                 integer(g, "gateway.maxFrameSizeFactor", 1, 64),
                 integer(g, "gateway.messageRateLimitPerSecond", 1, 10_000_000),
                 integer(g, "gateway.messageRateBurst", 0, 10_000_000),
+                longValue(g, "gateway.bytesPerSecond", 0, Long.MAX_VALUE),
                 integer(g, "gateway.outgoingBufferSize", 1, 1_000_000),
+                slowConsumerPolicy(g, "gateway.slowConsumerPolicy"),
+                integer(g, "gateway.maxConnections", 1, 10_000_000),
+                integer(g, "gateway.newConnectionsPerSecondPerHost", 1, 10_000_000),
+                integer(g, "gateway.newConnectionBurstPerHost", 1, 10_000_000),
+                Duration.ofSeconds(integer(g, "gateway.maxClockSkewSeconds", 1, 86_400 * 365)),
                 Duration.ofSeconds(integer(g, "gateway.authenticationTimeoutSeconds", 1, 3600)),
                 Duration.ofSeconds(integer(g, "gateway.pingIntervalSeconds", 1, 3600)),
                 Duration.ofSeconds(integer(g, "gateway.pingTimeoutSeconds", 1, 3600)),
@@ -384,6 +390,17 @@ public final class ConfigLoader {
         } catch (NumberFormatException e) {
             problems.add(path + ": '" + raw + "' is not a whole number");
             return min;
+        }
+    }
+
+    private com.pharmabridge.gateway.policy.DeviceLimits.SlowConsumerPolicy slowConsumerPolicy(JsonNode parent,
+                                                                                          String path) {
+        String raw = text(parent, path);
+        try {
+            return com.pharmabridge.gateway.policy.DeviceLimits.SlowConsumerPolicy.parse(raw);
+        } catch (IllegalArgumentException e) {
+            problems.add(path + ": " + e.getMessage());
+            return com.pharmabridge.gateway.policy.DeviceLimits.SlowConsumerPolicy.DROP_OLDEST;
         }
     }
 

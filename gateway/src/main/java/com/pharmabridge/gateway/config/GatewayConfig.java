@@ -1,5 +1,7 @@
 package com.pharmabridge.gateway.config;
 
+import com.pharmabridge.gateway.policy.DeviceLimits;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,10 +16,12 @@ public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetS
 
     /** WebSocket server and per-device limits. */
     public record Server(String id, String host, int port, int eventLoops, int maxMessageSize, int maxFrameSizeFactor,
-                         int messageRateLimitPerSecond, int messageRateBurst, int outgoingBufferSize,
-                         Duration authenticationTimeout, Duration pingInterval, Duration pingTimeout,
-                         Duration requestTimeout, Duration maxRequestTimeout, int maxInFlightPublishes,
-                         int maxSubscriptionsPerDevice, Duration shutdownTimeout) {
+                         int messageRateLimitPerSecond, int messageRateBurst, long bytesPerSecond,
+                         int outgoingBufferSize, DeviceLimits.SlowConsumerPolicy slowConsumerPolicy,
+                         int maxConnections, int newConnectionsPerSecondPerHost, int newConnectionBurstPerHost,
+                         Duration maxClockSkew, Duration authenticationTimeout, Duration pingInterval,
+                         Duration pingTimeout, Duration requestTimeout, Duration maxRequestTimeout,
+                         int maxInFlightPublishes, int maxSubscriptionsPerDevice, Duration shutdownTimeout) {
         public int maxFrameSize() {
             long size = (long) maxMessageSize * maxFrameSizeFactor;
             return (int) Math.min(Integer.MAX_VALUE - 1024, size);

@@ -35,6 +35,8 @@ public final class GatewayMetrics {
     private final Counter bytesIn;
     private final Counter outgoingDropped;
     private final Counter durableDeliveries;
+    private final Counter clockSkew;
+    private final Map<String, Counter> connectionsRefused = new java.util.HashMap<>();
     private final Timer jetStreamPublish;
     private final Timer requestLatency;
 
@@ -71,6 +73,13 @@ public final class GatewayMetrics {
                 .description("Messages dropped because a device read too slowly").register(registry);
         durableDeliveries = Counter.builder("gateway.durable.deliveries")
                 .description("Messages delivered from durable JetStream consumers").register(registry);
+        clockSkew = Counter.builder("gateway.clock.skew.flagged")
+                .description("Messages whose device timestamp was off by more than the allowed skew, or unreadable")
+                .register(registry);
+        for (String reason : new String[]{"max_connections", "connection_rate", "shutting_down", "wrong_path"}) {
+            connectionsRefused.put(reason, Counter.builder("gateway.connections.refused").tag("reason", reason)
+                    .description("WebSocket upgrades refused, by reason").register(registry));
+        }
         jetStreamPublish = Timer.builder("gateway.jetstream.publish.latency")
                 .description("From receiving a publish to JetStream's acknowledgement")
                 .publishPercentileHistogram().register(registry);
@@ -127,6 +136,15 @@ public final class GatewayMetrics {
 
     public void durableDelivered() {
         durableDeliveries.increment();
+    }
+
+    public void clockSkewed() {
+        clockSkew.increment();
+    }
+
+    /** @param reason one of max_connections, connection_rate, shutting_down, wrong_path */
+    public void connectionRefused(String reason) {
+        connectionsRefused.get(reason).increment();
     }
 
     public void jetStreamPublished(long nanos) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.pharmabridge.gateway.policy.DeviceLimits;
 import com.pharmabridge.protocol.Subjects;
 
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class DeviceRegistry {
         typeNodes.fieldNames().forEachRemaining(name -> {
             JsonNode t = typeNodes.get(name);
             types.put(name, new DeviceType(name, strings(t, "publish", file), strings(t, "subscribe", file),
-                    strings(t, "deny", file)));
+                    strings(t, "deny", file), limits(t.path("limits"), name, file)));
         });
         Map<String, DeviceRecord> devices = new LinkedHashMap<>();
         JsonNode deviceNodes = root.path("devices");
@@ -95,6 +96,42 @@ public final class DeviceRegistry {
                     d.path("previousTokenHash").asText(null), instant(d.path("previousTokenValidUntil"), id, file)));
         });
         return new DeviceRegistry(types, devices);
+    }
+
+    private static DeviceLimits limits(JsonNode node, String type, Path file) {
+        if (node.isMissingNode() || node.isNull()) {
+            return DeviceLimits.NONE;
+        }
+        String where = "Device registry " + file + ": device type " + type + " limits.";
+        try {
+            java.util.Set<String> known = java.util.Set.of("messageRateLimitPerSecond", "messageRateBurst",
+                    "bytesPerSecond", "maxSubscriptions", "outgoingBufferSize", "slowConsumerPolicy");
+            node.fieldNames().forEachRemaining(key -> {
+                if (!known.contains(key)) {
+                    throw new RegistryException(where + key + ": unknown limit (known: " + known + ")");
+                }
+            });
+            return new DeviceLimits(positiveInt(node, "messageRateLimitPerSecond", where),
+                    positiveInt(node, "messageRateBurst", where),
+                    node.hasNonNull("bytesPerSecond") ? (long) positiveInt(node, "bytesPerSecond", where) : null,
+                    positiveInt(node, "maxSubscriptions", where),
+                    positiveInt(node, "outgoingBufferSize", where),
+                    node.hasNonNull("slowConsumerPolicy")
+                            ? DeviceLimits.SlowConsumerPolicy.parse(node.get("slowConsumerPolicy").asText()) : null);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(where + "slowConsumerPolicy: " + e.getMessage());
+        }
+    }
+
+    private static Integer positiveInt(JsonNode node, String key, String where) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
+            throw new RegistryException(where + key + ": '" + value.asText() + "' must be a whole number of at least 1");
+        }
+        return value.intValue();
     }
 
     private static Instant instant(JsonNode value, String id, Path file) {
@@ -163,6 +200,18 @@ public final class DeviceRegistry {
             putList(node, "publish", t.publish());
             putList(node, "subscribe", t.subscribe());
             putList(node, "deny", t.deny());
+            if (!t.limits().isEmpty()) {
+                ObjectNode limits = node.putObject("limits");
+                DeviceLimits l = t.limits();
+                putIfSet(limits, "messageRateLimitPerSecond", l.messageRateLimitPerSecond());
+                putIfSet(limits, "messageRateBurst", l.messageRateBurst());
+                putIfSet(limits, "bytesPerSecond", l.bytesPerSecond());
+                putIfSet(limits, "maxSubscriptions", l.maxSubscriptions());
+                putIfSet(limits, "outgoingBufferSize", l.outgoingBufferSize());
+                if (l.slowConsumerPolicy() != null) {
+                    limits.put("slowConsumerPolicy", l.slowConsumerPolicy().configName());
+                }
+            }
         });
         ObjectNode deviceNodes = root.putObject("devices");
         devices.values().forEach(d -> {
@@ -195,6 +244,12 @@ public final class DeviceRegistry {
             }
         } catch (IOException e) {
             throw new RegistryException("Cannot write device registry " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void putIfSet(ObjectNode node, String field, Number value) {
+        if (value != null) {
+            node.put(field, value.longValue());
         }
     }
 

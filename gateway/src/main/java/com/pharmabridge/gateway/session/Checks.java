@@ -26,8 +26,8 @@ final class Checks {
         }
     }
 
-    static void withinRate(DeviceSession session) {
-        long retryAfterMs = session.takeRateToken();
+    static void withinRate(DeviceSession session, Envelope envelope) {
+        long retryAfterMs = session.takeRateToken(envelope.frame().length);
         if (retryAfterMs > 0) {
             throw new DeviceSession.RateLimited(retryAfterMs);
         }

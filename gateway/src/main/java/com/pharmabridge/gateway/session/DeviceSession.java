@@ -2,6 +2,8 @@ package com.pharmabridge.gateway.session;
 
 import com.pharmabridge.gateway.auth.AuthenticatedDevice;
 import com.pharmabridge.gateway.config.GatewayConfig;
+import com.pharmabridge.gateway.policy.DeviceLimits;
+import com.pharmabridge.gateway.policy.EffectiveLimits;
 import com.pharmabridge.protocol.CloseCode;
 import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.EnvelopeDecodeException;
@@ -48,7 +50,9 @@ public final class DeviceSession {
     private final String remoteAddress;
     private final Instant openedAt = Instant.now();
     private final GatewayConfig.Server limits;
-    private final TokenBucket rate;
+    private EffectiveLimits deviceLimits;
+    private TokenBucket rate;
+    private TokenBucket bytes;
     private final Map<String, DeviceSubscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Long> answerableReplies = new HashMap<>();
     private final Map<String, DurableSubscription.Delivery> awaitingDeviceAck = new HashMap<>();
@@ -63,6 +67,7 @@ public final class DeviceSession {
     private long pongDeadlineTimer = -1;
     private boolean closed;
     private boolean closedByGateway;
+    private boolean clockSkewLogged;
     private CloseCode pendingClose;
     private String pendingCloseReason;
     private boolean shuttingDown;
@@ -83,8 +88,7 @@ public final class DeviceSession {
         this.context = context;
         this.router = router;
         this.limits = services.config().gateway();
-        int burst = limits.messageRateBurst() > 0 ? limits.messageRateBurst() : limits.messageRateLimitPerSecond();
-        this.rate = new TokenBucket(limits.messageRateLimitPerSecond(), burst);
+        applyLimits(EffectiveLimits.resolve(limits, null));
         this.remoteAddress = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().toString();
     }
 
@@ -234,7 +238,15 @@ public final class DeviceSession {
             return;
         }
         outbound.addLast(text);
-        if (outbound.size() > limits.outgoingBufferSize()) {
+        if (outbound.size() > deviceLimits.outgoingBufferSize()) {
+            if (deviceLimits.slowConsumerPolicy() == DeviceLimits.SlowConsumerPolicy.DISCONNECT) {
+                outbound.clear();
+                services.metrics().outgoingDropped(deviceLimits.outgoingBufferSize() + 1);
+                refuse(new ProtocolException(ErrorCode.SLOW_CONSUMER, "More than " + deviceLimits.outgoingBufferSize()
+                        + " messages waited for this device"), null, null);
+                close(CloseCode.SLOW_CONSUMER, "Slow consumer");
+                return;
+            }
             outbound.pollFirst();
             droppedSinceNotice++;
             services.metrics().outgoingDropped(1);
@@ -354,8 +366,17 @@ public final class DeviceSession {
 
     // ---- authentication and keep-alive ---------------------------------------------------------------------------
 
+    private void applyLimits(EffectiveLimits effective) {
+        deviceLimits = effective;
+        rate = new TokenBucket(effective.messageRateLimitPerSecond(), effective.messageRateBurst());
+        // A byte budget smaller than the largest allowed message would refuse that message forever.
+        bytes = effective.bytesPerSecond() <= 0 ? null
+                : new TokenBucket(effective.bytesPerSecond(), Math.max(effective.bytesPerSecond(), limits.maxMessageSize()));
+    }
+
     void authenticated(AuthenticatedDevice authenticatedDevice) {
         this.device = authenticatedDevice;
+        applyLimits(EffectiveLimits.resolve(limits, authenticatedDevice.limits()));
         this.authenticatedAt = Instant.now();
         if (authTimer >= 0) {
             services.vertx().cancelTimer(authTimer);
@@ -384,9 +405,31 @@ public final class DeviceSession {
 
     // ---- rate, back-pressure and in-flight publishes ---------------------------------------------------------------
 
-    /** @return 0 when the message may proceed, otherwise milliseconds until it may be retried */
-    long takeRateToken() {
-        return rate.tryTake();
+    /** @return 0 when the message (of {@code size} bytes) may proceed, otherwise milliseconds until a retry may */
+    long takeRateToken(int size) {
+        long wait = rate.tryTake();
+        if (wait > 0 || bytes == null) {
+            return wait;
+        }
+        long byteWait = bytes.tryTake(size);
+        if (byteWait > 0) {
+            rate.giveBack(1);
+        }
+        return byteWait;
+    }
+
+    public EffectiveLimits limits() {
+        return deviceLimits;
+    }
+
+    /** Flags a device clock that is off; logged once per session so a drifting clock does not flood the log. */
+    void clockSkewed(long skewMillis) {
+        services.metrics().clockSkewed();
+        if (!clockSkewLogged) {
+            clockSkewLogged = true;
+            LOG.warn("Device {} clock is {} ms off the gateway's (limit {} s); its messages carry Clock-Skew-Ms",
+                    deviceId(), skewMillis, limits.maxClockSkew().toSeconds());
+        }
     }
 
     void publishStarted() {

@@ -25,7 +25,7 @@ final class PublishHandler implements InboundHandler {
         String subject = Checks.literalSubject(envelope);
         Checks.mayPublish(session, subject);
         Checks.hasPayload(envelope);
-        Checks.withinRate(session);
+        Checks.withinRate(session, envelope);
         byte[] payload = envelope.payloadBytes();
         Headers headers = PublishHeaders.build(session, envelope, payload);
         NatsBridge bridge = session.services().bridge();

@@ -22,6 +22,7 @@ final class PublishHeaders {
     static final String CORRELATION_ID = "Correlation-Id";
     static final String MSG_ID = "Nats-Msg-Id";
     static final String PAYLOAD_SHA256 = "Payload-SHA256";
+    static final String CLOCK_SKEW_MS = "Clock-Skew-Ms";
     private static final int MAX_HEADER_VALUE = 128;
 
     private PublishHeaders() {
@@ -36,6 +37,7 @@ final class PublishHeaders {
         headers.put(RECEIVED_AT, Instant.now().toString());
         if (envelope.timestamp() != null) {
             headers.put(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
+            flagClockSkew(session, envelope.timestamp(), headers);
         }
         String batchId = Payloads.topLevelString(envelope, "batchId");
         if (batchId != null) {
@@ -47,6 +49,25 @@ final class PublishHeaders {
         }
         headers.put(PAYLOAD_SHA256, sha256(payload));
         return headers;
+    }
+
+    /**
+     * Contemporaneous records must be defensible: a device clock further off than allowed (or unreadable) is marked
+     * on the message itself, counted and logged. The message is still stored; the gateway's Received-At stands.
+     */
+    private static void flagClockSkew(DeviceSession session, String timestamp, Headers headers) {
+        long skew;
+        try {
+            skew = java.time.OffsetDateTime.parse(timestamp).toInstant().toEpochMilli() - System.currentTimeMillis();
+        } catch (java.time.format.DateTimeParseException e) {
+            headers.put(CLOCK_SKEW_MS, "unreadable");
+            session.clockSkewed(Long.MAX_VALUE);
+            return;
+        }
+        if (Math.abs(skew) > session.services().config().gateway().maxClockSkew().toMillis()) {
+            headers.put(CLOCK_SKEW_MS, Long.toString(skew));
+            session.clockSkewed(skew);
+        }
     }
 
     /** Deduplication key: a retried message (same device, same correlation id) is stored once. */

@@ -17,7 +17,7 @@ final class ReplyHandler implements InboundHandler {
             throw new ProtocolException(ErrorCode.NOT_AUTHORIZED,
                     "Reply subject " + subject + " was not given to this device, or its request has expired");
         }
-        Checks.withinRate(session);
+        Checks.withinRate(session, envelope);
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         session.services().bridge().publish(subject, PublishHeaders.build(session, envelope, payload), payload);
         if (envelope.correlationId() != null) {

@@ -26,7 +26,7 @@ final class RequestHandler implements InboundHandler {
         String correlationId = Checks.correlationId(envelope);
         Checks.mayPublish(session, subject);
         Duration timeout = timeout(session.services().config().gateway(), envelope.timeoutMs());
-        Checks.withinRate(session);
+        Checks.withinRate(session, envelope);
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         long started = System.nanoTime();
         NatsBridge bridge = session.services().bridge();

@@ -29,7 +29,7 @@ final class SubscribeHandler implements InboundHandler {
         if (!session.device().permissions().canSubscribe(subject)) {
             throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to subscribe to " + subject);
         }
-        Checks.withinRate(session);
+        Checks.withinRate(session, envelope);
         JsonNode options = Payloads.tree(envelope);
         boolean durable = options.path("durable").asBoolean(false);
         String correlationId = envelope.correlationId();
@@ -38,10 +38,9 @@ final class SubscribeHandler implements InboundHandler {
             session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
             return;
         }
-        if (existing == null
-                && session.subscriptions().size() >= session.services().config().gateway().maxSubscriptionsPerDevice()) {
-            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "At most "
-                    + session.services().config().gateway().maxSubscriptionsPerDevice() + " subscriptions per device");
+        if (existing == null && session.subscriptions().size() >= session.limits().maxSubscriptions()) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "At most " + session.limits().maxSubscriptions()
+                    + " subscriptions per device");
         }
         if (!session.services().bridge().isConnected()) {
             throw new Unavailable("NATS is not connected; subscribe again later");
