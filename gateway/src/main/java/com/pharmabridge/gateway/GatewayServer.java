@@ -13,6 +13,7 @@ import com.pharmabridge.gateway.session.DeviceSession;
 import com.pharmabridge.gateway.session.GatewayServices;
 import com.pharmabridge.gateway.session.SessionRegistry;
 import com.pharmabridge.gateway.session.WebSocketEndpoint;
+import com.pharmabridge.gateway.validation.PayloadValidator;
 import com.pharmabridge.protocol.CloseCode;
 import com.pharmabridge.protocol.EnvelopeDecoder;
 import io.vertx.core.DeploymentOptions;
@@ -67,7 +68,7 @@ public final class GatewayServer implements AutoCloseable {
             LoginThrottle throttle = new LoginThrottle(auth.maxFailuresPerDevice(), auth.maxFailuresPerHost(),
                     auth.lockoutBase(), auth.lockoutMax(), java.time.Clock.systemUTC());
             GatewayServices services = new GatewayServices(vertx, config, bridge, new Authenticator(registry), throttle,
-                    sessions, metrics, new EnvelopeDecoder());
+                    sessions, metrics, new EnvelopeDecoder(), PayloadValidator.create(config.validation()));
             metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
                     () -> bridge.streamDrift().size());
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
@@ -79,6 +80,11 @@ public final class GatewayServer implements AutoCloseable {
                     .setMaxWebSocketFrameSize(config.gateway().maxFrameSize())
                     .setMaxWebSocketMessageSize(config.gateway().maxFrameSize())
                     .setRegisterWebSocketWriteHandlers(false)
+                    // Connections that never upgrade, or go silent, must not hold a descriptor forever. Live
+                    // WebSockets are pinged well within this, so only dead ones hit it.
+                    .setIdleTimeout(idleTimeoutSeconds(config.gateway()))
+                    .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                    .setWebSocketClosingTimeout(5)
                     .setTcpNoDelay(true);
             deploy(vertx, loops, options, router, endpoint, config);
             GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
@@ -134,6 +140,12 @@ public final class GatewayServer implements AutoCloseable {
                 session.onContext(() -> session.close(CloseCode.DEVICE_REVOKED, "Device revoked"));
             }
         }
+    }
+
+    private static int idleTimeoutSeconds(GatewayConfig.Server server) {
+        long seconds = Math.max(server.authenticationTimeout().toSeconds(),
+                server.pingInterval().toSeconds() + server.pingTimeout().toSeconds()) + 15;
+        return (int) Math.min(Integer.MAX_VALUE, seconds);
     }
 
     private static int freePort() throws IOException {

@@ -115,7 +115,7 @@ class AuthTest {
     @Test
     void publishBeforeAuthGetsAuthRequiredAndClose1008AndIsNotStored() throws Exception {
         try (WsDevice device = WsDevice.connect(gateway.wsUri())) {
-            device.send("{\"type\":0,\"subject\":\"telemetry.line1.preauth\",\"payload\":{\"v\":1},\"correlationId\":\"pre-1\"}");
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.preauth\",\"payload\":{\"value\":1},\"correlationId\":\"pre-1\"}");
             JsonNode error = device.awaitType(7);
             assertError(error, "AUTH_REQUIRED");
             assertThat(device.awaitClose()).isEqualTo(1008);

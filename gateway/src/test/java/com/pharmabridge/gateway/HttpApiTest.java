@@ -98,7 +98,7 @@ class HttpApiTest {
         try (WsDevice device = gateway.connect("http-sealer-1")) {
             device.send("{\"type\":1,\"subject\":\"x.listed\",\"correlationId\":\"s1\"}");
             assertThat(device.awaitCorrelation("s1").path("type").asInt()).isEqualTo(6);
-            device.send("{\"type\":0,\"subject\":\"telemetry.line1.http\",\"payload\":{\"v\":1},\"correlationId\":\"p1\"}");
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.http\",\"payload\":{\"value\":1},\"correlationId\":\"p1\"}");
             assertThat(device.awaitCorrelation("p1").path("type").asInt()).isEqualTo(6);
 
             HttpResponse<String> response = gateway.http("/devices");

@@ -110,14 +110,14 @@ class MessageErrorsTest {
     @Test
     void messageOverMaxSizeIsPayloadTooLargeNotStoredAndConnectionStaysOpen() throws Exception {
         try (WsDevice device = gateway.connect("err-sealer-5")) {
-            String big = "{\"type\":0,\"subject\":\"telemetry.line1.big\",\"payload\":{\"blob\":\"" + "a".repeat(5_000)
+            String big = "{\"type\":0,\"subject\":\"telemetry.line1.big\",\"payload\":{\"value\":1,\"blob\":\"" + "a".repeat(5_000)
                     + "\"},\"correlationId\":\"big1\"}";
             assertThat(big.length()).isGreaterThan(MAX_MESSAGE_SIZE).isLessThan(MAX_MESSAGE_SIZE * 4);
             device.send(big);
             assertError(device.await(m -> m.path("type").asInt() == 7), "PAYLOAD_TOO_LARGE");
 
             // A message at the cap still goes through.
-            String prefix = "{\"type\":0,\"subject\":\"telemetry.line1.fits\",\"payload\":{\"blob\":\"";
+            String prefix = "{\"type\":0,\"subject\":\"telemetry.line1.fits\",\"payload\":{\"value\":1,\"blob\":\"";
             String suffix = "\"},\"correlationId\":\"fits\"}";
             String fits = prefix + "b".repeat(MAX_MESSAGE_SIZE - prefix.length() - suffix.length()) + suffix;
             assertThat(fits.getBytes(StandardCharsets.UTF_8)).hasSize(MAX_MESSAGE_SIZE);
@@ -162,11 +162,26 @@ class MessageErrorsTest {
     }
 
     @Test
+    void payloadFailingItsSubjectsSchemaIsRefusedNamingTheFieldAndNotStored() throws Exception {
+        try (WsDevice device = gateway.connect("err-sealer-8")) {
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.schema\",\"payload\":{\"value\":\"hot!\",\"unit\":\"C\"},"
+                    + "\"correlationId\":\"bad-value\"}");
+            JsonNode refused = device.awaitCorrelation("bad-value");
+            assertError(refused, "INVALID_MESSAGE");
+            assertThat(refused.path("payload").path("message").asText()).contains("/value");
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.schema\",\"payload\":{\"value\":1,\"batchId\":\"no spaces allowed\"},"
+                    + "\"correlationId\":\"bad-batch\"}");
+            assertThat(device.awaitCorrelation("bad-batch").path("payload").path("message").asText()).contains("/batchId");
+            assertThat(stored("telemetry.line1.schema")).isZero();
+        }
+    }
+
+    @Test
     void publishWithoutPayloadIsInvalidMessageAndNotStored() throws Exception {
         try (WsDevice device = gateway.connect("err-sealer-8")) {
             device.send("{\"type\":0,\"subject\":\"telemetry.line1.nopayload\",\"correlationId\":\"np\"}");
             assertError(device.awaitCorrelation("np"), "INVALID_MESSAGE");
-            device.send("{\"type\":0,\"subject\":\"telemetry.line1.marker\",\"payload\":1,\"correlationId\":\"mk\"}");
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.marker\",\"payload\":{\"value\":1},\"correlationId\":\"mk\"}");
             assertThat(device.awaitCorrelation("mk").path("type").asInt()).isEqualTo(6);
             assertThat(stored("telemetry.line1.nopayload")).isZero();
         }
@@ -177,7 +192,7 @@ class MessageErrorsTest {
         String subject = "telemetry.line1.rate";
         try (WsDevice device = gateway.connect("err-sealer-9")) {
             for (int i = 0; i < 20; i++) {
-                device.send("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"i\":" + i
+                device.send("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"value\":" + i
                         + "},\"correlationId\":\"rate-" + i + "\"}");
             }
             Map<String, JsonNode> answers = new HashMap<>();
@@ -216,7 +231,7 @@ class MessageErrorsTest {
                 long seq = answers.get("rate-" + i).path("payload").path("seq").asLong();
                 String data = new String(nats.observer().jetStreamManagement().getMessage("TELEMETRY", seq).getData(),
                         StandardCharsets.UTF_8);
-                assertThat(data).isEqualTo("{\"i\":" + i + "}");
+                assertThat(data).isEqualTo("{\"value\":" + i + "}");
             }
         }
     }

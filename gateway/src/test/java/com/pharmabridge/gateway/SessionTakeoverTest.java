@@ -43,7 +43,7 @@ class SessionTakeoverTest {
     @Test
     void secondLoginOfSameDeviceClosesFirstWith4001AndSecondKeepsWorking() throws Exception {
         try (WsDevice first = gateway.connect("take-sealer-1")) {
-            first.send("{\"type\":0,\"subject\":\"telemetry.line1.take\",\"payload\":{\"n\":1},\"correlationId\":\"p1\"}");
+            first.send("{\"type\":0,\"subject\":\"telemetry.line1.take\",\"payload\":{\"value\":1},\"correlationId\":\"p1\"}");
             assertThat(first.awaitCorrelation("p1").path("type").asInt()).isEqualTo(6);
 
             try (WsDevice second = WsDevice.connect(gateway.wsUri())) {
@@ -52,7 +52,7 @@ class SessionTakeoverTest {
 
                 assertThat(first.awaitClose()).isEqualTo(4001);
 
-                second.send("{\"type\":0,\"subject\":\"telemetry.line1.take\",\"payload\":{\"n\":2},\"correlationId\":\"p2\"}");
+                second.send("{\"type\":0,\"subject\":\"telemetry.line1.take\",\"payload\":{\"value\":2},\"correlationId\":\"p2\"}");
                 JsonNode ack = second.awaitCorrelation("p2");
                 assertThat(ack.path("type").asInt()).as("answer %s", ack).isEqualTo(6);
                 assertThat(ack.path("payload").path("success").asBoolean()).isTrue();

@@ -70,6 +70,10 @@ public final class EnvelopeDecoder {
             String reason = json.getOriginalMessage();
             int detail = reason == null ? -1 : reason.indexOf(':');
             String brief = detail > 0 ? reason.substring(0, detail) : reason;
+            int internals = brief == null ? -1 : brief.indexOf(", from `");
+            if (internals > 0) {
+                brief = brief.substring(0, internals) + ")"; // the library's own setting names stay in the library
+            }
             long offset = json.getLocation() == null ? -1 : json.getLocation().getByteOffset();
             return (brief == null ? "syntax error" : brief) + (offset >= 0 ? " (at byte " + offset + ")" : "");
         }

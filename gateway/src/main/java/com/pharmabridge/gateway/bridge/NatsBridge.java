@@ -56,6 +56,11 @@ public final class NatsBridge implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService flusher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nats-flush");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<Consumer<Boolean>> readinessListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextDispatcher = new AtomicInteger();
     private volatile Connection connection;
@@ -66,6 +71,10 @@ public final class NatsBridge implements AutoCloseable {
     private volatile List<String> streamDrift = List.of();
     private volatile String lastProblem = "not connected yet";
     private volatile boolean closing;
+    private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(5);
+    private final Object flushLock = new Object();
+    private final java.util.List<CompletableFuture<Void>> flushWaiters = new java.util.ArrayList<>();
+    private boolean flushRunning;
     private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<Message>> storedRequests =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong storedRequestIds = new java.util.concurrent.atomic.AtomicLong();
@@ -219,8 +228,18 @@ public final class NatsBridge implements AutoCloseable {
                 || c.outgoingPendingMessageCount() > MAX_PENDING_MESSAGES);
     }
 
+    /** NATS refuses a message whose payload and headers exceed the server's max_payload; say so before trying. */
+    private void requireFits(Headers headers, byte[] payload) {
+        long size = (long) payload.length + (headers == null ? 0 : headers.serializedLength());
+        if (size > maxPayload()) {
+            throw new com.pharmabridge.protocol.ProtocolException(com.pharmabridge.protocol.ErrorCode.PAYLOAD_TOO_LARGE,
+                    "Payload with the gateway's headers is " + size + " bytes; NATS accepts at most " + maxPayload());
+        }
+    }
+
     public void publish(String subject, Headers headers, byte[] payload) {
         requireConnected();
+        requireFits(headers, payload);
         try {
             connection.publish(subject, headers, payload);
         } catch (IllegalStateException e) {
@@ -231,6 +250,7 @@ public final class NatsBridge implements AutoCloseable {
     /** Publishes into JetStream; the future completes when the stream has stored it (or with the failure). */
     public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId) {
         requireConnected();
+        requireFits(headers, payload);
         PublishOptions.Builder builder = PublishOptions.builder().streamTimeout(config.jetStream().publishTimeout());
         if (messageId != null) {
             builder.messageId(messageId);
@@ -246,6 +266,7 @@ public final class NatsBridge implements AutoCloseable {
 
     public CompletableFuture<Message> request(String subject, Headers headers, byte[] payload, Duration timeout) {
         requireConnected();
+        requireFits(headers, payload);
         try {
             return connection.requestWithTimeout(subject, headers, payload, timeout)
                     .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
@@ -324,10 +345,54 @@ public final class NatsBridge implements AutoCloseable {
         }
     }
 
-    /** Waits (off the event loop) until the server has processed everything sent so far, e.g. a new subscription. */
-    public void flush(Duration timeout) throws java.util.concurrent.TimeoutException, InterruptedException {
-        requireConnected();
-        connection.flush(timeout);
+    /**
+     * Completes once nats-server has processed everything this connection sent before the call (e.g. a new
+     * subscription). Callers share round trips: at most one flush is outstanding, so a burst of subscriptions never
+     * exceeds the client's limit of unanswered pings (which would drop the connection for everyone).
+     */
+    public CompletableFuture<Void> afterServerCaughtUp() {
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        synchronized (flushLock) {
+            flushWaiters.add(waiter);
+            if (!flushRunning) {
+                flushRunning = true;
+                flusher.execute(this::flushForWaiters);
+            }
+        }
+        return waiter;
+    }
+
+    private void flushForWaiters() {
+        while (true) {
+            java.util.List<CompletableFuture<Void>> batch;
+            synchronized (flushLock) {
+                if (flushWaiters.isEmpty()) {
+                    flushRunning = false;
+                    return;
+                }
+                batch = new java.util.ArrayList<>(flushWaiters);
+                flushWaiters.clear();
+            }
+            try {
+                requireConnected();
+                connection.flush(FLUSH_TIMEOUT);
+                batch.forEach(w -> w.complete(null));
+            } catch (Exception e) {
+                batch.forEach(w -> w.completeExceptionally(e));
+            }
+        }
+    }
+
+    /** Spreads durable consumers over the shared dispatchers. */
+    public Dispatcher dispatcherFor(String consumerName) {
+        Dispatcher[] all = dispatchers;
+        return all[Math.floorMod(consumerName.hashCode(), all.length)];
+    }
+
+    /** The largest message (payload plus headers) the connected server accepts; 1 MiB before connecting. */
+    public long maxPayload() {
+        Connection c = connection;
+        return c == null || c.getServerInfo() == null ? 1024 * 1024 : c.getServerInfo().getMaxPayload();
     }
 
     /** Subscribes on one of the shared dispatchers; the handler runs on a NATS thread. */
@@ -374,6 +439,7 @@ public final class NatsBridge implements AutoCloseable {
     public void close() {
         closing = true;
         management.shutdownNow();
+        flusher.shutdownNow();
         closeConnection();
     }
 

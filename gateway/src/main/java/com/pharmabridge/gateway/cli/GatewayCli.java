@@ -157,7 +157,7 @@ public final class GatewayCli {
             @Option(names = "--name", required = true)
             String name;
 
-            @Option(names = "--publish", description = "Publish pattern; may use ${deviceId}, ${line}, ${plant}…")
+            @Option(names = "--publish", description = "Publish pattern; may use $${deviceId}, $${line}, $${plant}…")
             List<String> publish = new ArrayList<>();
 
             @Option(names = "--subscribe", description = "Subscribe pattern; may use variables")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.pharmabridge.gateway.validation.ValidationConfig;
 import com.pharmabridge.protocol.Subjects;
 
 import java.io.IOException;
@@ -54,6 +55,7 @@ public final class ConfigLoader {
     public static GatewayConfig load(Path file, Map<String, String> overrides) {
         ConfigLoader loader = new ConfigLoader();
         ObjectNode tree = loader.readDefaults();
+        JsonNode validationSection = null;
         String userText = "";
         if (file != null) {
             try {
@@ -71,16 +73,34 @@ public final class ConfigLoader {
                         + firstLine(e.getMessage())));
             }
             if (user != null && !user.isMissingNode() && !user.isNull()) {
+                // Validation rules are a list of their own kind, bound by the validation package itself.
+                String key = user.isObject() ? canonicalKey(user, "validation") : null;
+                validationSection = key == null ? null : ((ObjectNode) user).remove(key);
                 loader.merge(tree, user, "");
             }
         }
         loader.applyOverrides(tree, overrides);
+        validationSection = applyValidationSwitch(validationSection, overrides);
         // Binding a tree with unknown keys is safe (they were not merged), and reports every other problem too.
-        GatewayConfig config = loader.bind(tree, hash(tree.toString()));
+        GatewayConfig config = loader.bind(tree, hash(tree + String.valueOf(validationSection)));
+        config = config.withValidation(ValidationConfig.bind(validationSection, loader.problems));
         if (!loader.problems.isEmpty()) {
             throw new ConfigException(loader.problems);
         }
         return config;
+    }
+
+    /** VALIDATION_ENABLED=false (or Validation__Enabled) turns payload validation off, like any other key. */
+    private static JsonNode applyValidationSwitch(JsonNode section, Map<String, String> overrides) {
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            if (normalizeEnvName(entry.getKey()).equals("VALIDATIONENABLED")) {
+                ObjectNode copy = section != null && section.isObject() ? ((ObjectNode) section).deepCopy()
+                        : JsonNodeFactory.instance.objectNode();
+                copy.put("enabled", entry.getValue().trim());
+                return copy;
+            }
+        }
+        return section;
     }
 
     private ObjectNode readDefaults() {
@@ -248,6 +268,7 @@ public final class ConfigLoader {
                 integer(g, "gateway.messageRateBurst", 0, 10_000_000),
                 longValue(g, "gateway.bytesPerSecond", 0, Long.MAX_VALUE),
                 integer(g, "gateway.outgoingBufferSize", 1, 1_000_000),
+                longValue(g, "gateway.outgoingBufferBytes", 64 * 1024, Long.MAX_VALUE),
                 slowConsumerPolicy(g, "gateway.slowConsumerPolicy"),
                 integer(g, "gateway.maxConnections", 1, 10_000_000),
                 integer(g, "gateway.newConnectionsPerSecondPerHost", 1, 10_000_000),
@@ -303,13 +324,14 @@ public final class ConfigLoader {
                 Duration.ofSeconds(integer(js, "jetStream.durableAckWaitSeconds", 1, 86_400)),
                 integer(js, "jetStream.durableMaxAckPending", 1, 100_000),
                 integer(js, "jetStream.durableMaxDeliver", 1, 1_000_000),
+                integer(js, "jetStream.maxDurablesPerDevice", 1, 10_000),
                 List.copyOf(streams));
 
         JsonNode d = tree.get("devices");
         GatewayConfig.Devices devices = new GatewayConfig.Devices(
                 Path.of(text(d, "devices.registryFile")),
                 Duration.ofSeconds(integer(d, "devices.reloadIntervalSeconds", 1, 3600)));
-        return new GatewayConfig(server, auth, nats, jetStream, devices, hash);
+        return new GatewayConfig(server, auth, nats, jetStream, devices, ValidationConfig.defaults(), hash);
     }
 
     private GatewayConfig.StreamSpec stream(JsonNode node, String path) {

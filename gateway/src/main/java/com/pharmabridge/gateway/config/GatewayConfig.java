@@ -1,6 +1,7 @@
 package com.pharmabridge.gateway.config;
 
 import com.pharmabridge.gateway.policy.DeviceLimits;
+import com.pharmabridge.gateway.validation.ValidationConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +9,11 @@ import java.util.List;
 
 /** The whole gateway configuration: one small immutable record per part. Built and validated by {@link ConfigLoader}. */
 public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
-                            String sourceHash) {
+                            ValidationConfig validation, String sourceHash) {
+
+    public GatewayConfig withValidation(ValidationConfig newValidation) {
+        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash);
+    }
 
     /** Brute-force protection of logins. */
     public record Auth(int maxFailuresPerDevice, int maxFailuresPerHost, Duration lockoutBase, Duration lockoutMax) {
@@ -17,7 +22,8 @@ public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetS
     /** WebSocket server and per-device limits. */
     public record Server(String id, String host, int port, int eventLoops, int maxMessageSize, int maxFrameSizeFactor,
                          int messageRateLimitPerSecond, int messageRateBurst, long bytesPerSecond,
-                         int outgoingBufferSize, DeviceLimits.SlowConsumerPolicy slowConsumerPolicy,
+                         int outgoingBufferSize, long outgoingBufferBytes,
+                         DeviceLimits.SlowConsumerPolicy slowConsumerPolicy,
                          int maxConnections, int newConnectionsPerSecondPerHost, int newConnectionBurstPerHost,
                          Duration maxClockSkew, Duration authenticationTimeout, Duration pingInterval,
                          Duration pingTimeout, Duration requestTimeout, Duration maxRequestTimeout,
@@ -33,7 +39,7 @@ public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetS
     }
 
     public record JetStream(boolean enabled, Duration publishTimeout, Duration durableAckWait, int durableMaxAckPending,
-                            int durableMaxDeliver, List<StreamSpec> streams) {
+                            int durableMaxDeliver, int maxDurablesPerDevice, List<StreamSpec> streams) {
     }
 
     /** A stream the gateway creates at start when missing; retention of an existing one is compared, never cut. */

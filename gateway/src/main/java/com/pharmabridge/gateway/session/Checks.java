@@ -33,6 +33,14 @@ final class Checks {
         }
     }
 
+    /** The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count. */
+    static void validPayload(DeviceSession session, String subject, Envelope envelope) {
+        if (envelope.hasPayload()) {
+            session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),
+                    envelope.payloadLength());
+        }
+    }
+
     static void hasPayload(Envelope envelope) {
         if (!envelope.hasPayload()) {
             throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "Missing field 'payload'");

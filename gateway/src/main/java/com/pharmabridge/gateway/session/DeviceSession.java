@@ -40,6 +40,8 @@ public final class DeviceSession {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
     private static final long CLOSE_DRAIN_TIMEOUT_MS = 5_000;
     private static final int TOO_LARGE_PREFIX = 4096;
+    /** Far above any keep-alive, far below what would cost the gateway anything. */
+    private static final int MAX_PINGS_PER_SECOND = 50;
     private static final java.util.regex.Pattern CORRELATION_ID =
             java.util.regex.Pattern.compile("\"correlationId\"\\s*:\\s*\"([A-Za-z0-9_.:\\-]{1,128})\"");
 
@@ -57,6 +59,8 @@ public final class DeviceSession {
     private final Map<String, Long> answerableReplies = new HashMap<>();
     private final Map<String, DurableSubscription.Delivery> awaitingDeviceAck = new HashMap<>();
     private final ArrayDeque<String> outbound = new ArrayDeque<>();
+    /** What {@link #outbound} holds, in characters (two bytes each on the heap). */
+    private long outboundChars;
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicLong messagesOut = new AtomicLong();
 
@@ -74,6 +78,9 @@ public final class DeviceSession {
     private int inFlight;
     private boolean pausedForInFlight;
     private boolean pausedForCongestion;
+    private boolean pausedForWrites;
+    private long pingWindowStart;
+    private int pingsInWindow;
     private int droppedSinceNotice;
 
     private Buffer partial;
@@ -98,7 +105,7 @@ public final class DeviceSession {
         services.metrics().connectionOpened();
         socket.frameHandler(this::onFrame);
         socket.pongHandler(pong -> onPong());
-        socket.drainHandler(v -> flushOutbound());
+        socket.drainHandler(v -> onDrain());
         socket.exceptionHandler(this::onSocketError);
         socket.closeHandler(v -> onClosed());
         authTimer = services.vertx().setTimer(limits.authenticationTimeout().toMillis(), id -> {
@@ -123,7 +130,20 @@ public final class DeviceSession {
     // ---- inbound -------------------------------------------------------------------------------------------------
 
     private void onFrame(WebSocketFrame frame) {
-        if (closed || pendingClose != null || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
+        if (closed || pendingClose != null) {
+            return;
+        }
+        // Answers that cannot be written mean the device is not reading: stop reading it too, or whatever it
+        // sends (pings, which the WebSocket layer answers at once, among them) would pile up here.
+        if (socket.writeQueueFull() && !pausedForWrites) {
+            pausedForWrites = true;
+            socket.pause();
+        }
+        if (frame.isPing() && tooManyPings()) {
+            close(CloseCode.POLICY_VIOLATION, "More than " + MAX_PINGS_PER_SECOND + " ping frames per second");
+            return;
+        }
+        if (!(frame.isText() || frame.isBinary() || frame.isContinuation())) {
             return; // ping, pong and close frames are the WebSocket layer's business
         }
         if (!frame.isContinuation()) {
@@ -173,6 +193,23 @@ public final class DeviceSession {
                 onMessage(message.getBytes());
             }
         }
+    }
+
+    private boolean tooManyPings() {
+        long now = System.nanoTime();
+        if (now - pingWindowStart > 1_000_000_000L) {
+            pingWindowStart = now;
+            pingsInWindow = 0;
+        }
+        return ++pingsInWindow > MAX_PINGS_PER_SECOND;
+    }
+
+    private void onDrain() {
+        if (pausedForWrites) {
+            pausedForWrites = false;
+            resumeIfFree();
+        }
+        flushOutbound();
     }
 
     /** The start of an oversized message, kept only to find its correlation id for the refusal. */
@@ -238,24 +275,32 @@ public final class DeviceSession {
             return;
         }
         outbound.addLast(text);
-        if (outbound.size() > deviceLimits.outgoingBufferSize()) {
+        outboundChars += text.length();
+        if (outbound.size() > deviceLimits.outgoingBufferSize() || outboundChars > limits.outgoingBufferBytes()) {
             if (deviceLimits.slowConsumerPolicy() == DeviceLimits.SlowConsumerPolicy.DISCONNECT) {
                 outbound.clear();
+                outboundChars = 0;
                 services.metrics().outgoingDropped(deviceLimits.outgoingBufferSize() + 1);
                 refuse(new ProtocolException(ErrorCode.SLOW_CONSUMER, "More than " + deviceLimits.outgoingBufferSize()
                         + " messages waited for this device"), null, null);
                 close(CloseCode.SLOW_CONSUMER, "Slow consumer");
                 return;
             }
-            outbound.pollFirst();
-            droppedSinceNotice++;
-            services.metrics().outgoingDropped(1);
+            // Oldest first, until both the count and the memory are within bounds again.
+            while (!outbound.isEmpty() && (outbound.size() > deviceLimits.outgoingBufferSize()
+                    || outboundChars > limits.outgoingBufferBytes())) {
+                outboundChars -= outbound.pollFirst().length();
+                droppedSinceNotice++;
+                services.metrics().outgoingDropped(1);
+            }
         }
     }
 
     private void flushOutbound() {
         while (!outbound.isEmpty() && !socket.writeQueueFull() && !closed) {
-            socket.writeTextMessage(outbound.pollFirst());
+            String next = outbound.pollFirst();
+            outboundChars -= next.length();
+            socket.writeTextMessage(next);
         }
         if (outbound.isEmpty() && droppedSinceNotice > 0 && !closed) {
             int dropped = droppedSinceNotice;
@@ -321,6 +366,7 @@ public final class DeviceSession {
         if (pendingClose != null) {
             services.vertx().setTimer(CLOSE_DRAIN_TIMEOUT_MS, id -> {
                 outbound.clear();
+                outboundChars = 0;
                 finishClose();
             });
         }
@@ -349,6 +395,7 @@ public final class DeviceSession {
         subscriptions.clear();
         awaitingDeviceAck.clear();
         outbound.clear();
+        outboundChars = 0;
         services.sessions().ended(this);
         if (device != null) {
             LOG.info("Session of {} ended", device.deviceId());
@@ -468,7 +515,8 @@ public final class DeviceSession {
     }
 
     private void resumeIfFree() {
-        if (!closed && !pausedForInFlight && !pausedForCongestion && !shuttingDown) {
+        if (!closed && !pausedForInFlight && !pausedForCongestion && !pausedForWrites && !shuttingDown
+                && pendingClose == null) {
             socket.fetch(Long.MAX_VALUE);
         }
     }

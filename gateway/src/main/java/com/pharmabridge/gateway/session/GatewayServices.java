@@ -5,11 +5,12 @@ import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.metrics.GatewayMetrics;
+import com.pharmabridge.gateway.validation.PayloadValidator;
 import com.pharmabridge.protocol.EnvelopeDecoder;
 import io.vertx.core.Vertx;
 
 /** What every session shares: configuration, the NATS bridge, the registry of live sessions, metrics. */
 public record GatewayServices(Vertx vertx, GatewayConfig config, NatsBridge bridge, Authenticator authenticator,
                               LoginThrottle loginThrottle, SessionRegistry sessions, GatewayMetrics metrics,
-                              EnvelopeDecoder decoder) {
+                              EnvelopeDecoder decoder, PayloadValidator validator) {
 }

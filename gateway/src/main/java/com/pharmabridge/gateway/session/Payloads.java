@@ -36,21 +36,23 @@ final class Payloads {
         if (!envelope.hasPayload() || envelope.frame()[envelope.payloadOffset()] != '{') {
             return null;
         }
+        String found = null;
         try (JsonParser parser = MAPPER.getFactory().createParser(envelope.frame(), envelope.payloadOffset(),
                 envelope.payloadLength())) {
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 JsonToken value = parser.nextToken();
-                if (field.equals(name) && value == JsonToken.VALUE_STRING) {
-                    return parser.getText();
+                if (field.equals(name)) {
+                    // The last occurrence wins, as in the parsers that will read the stored payload.
+                    found = value == JsonToken.VALUE_STRING || value.isNumeric() ? parser.getText() : null;
                 }
                 parser.skipChildren();
             }
         } catch (IOException e) {
             return null;
         }
-        return null;
+        return found;
     }
 
     static String text(JsonNode node, String field) {

@@ -26,6 +26,7 @@ final class PublishHandler implements InboundHandler {
         Checks.mayPublish(session, subject);
         Checks.hasPayload(envelope);
         Checks.withinRate(session, envelope);
+        Checks.validPayload(session, subject, envelope);
         byte[] payload = envelope.payloadBytes();
         Headers headers = PublishHeaders.build(session, envelope, payload);
         NatsBridge bridge = session.services().bridge();

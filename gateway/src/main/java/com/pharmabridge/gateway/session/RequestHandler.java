@@ -27,6 +27,7 @@ final class RequestHandler implements InboundHandler {
         Checks.mayPublish(session, subject);
         Duration timeout = timeout(session.services().config().gateway(), envelope.timeoutMs());
         Checks.withinRate(session, envelope);
+        Checks.validPayload(session, subject, envelope);
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         long started = System.nanoTime();
         NatsBridge bridge = session.services().bridge();

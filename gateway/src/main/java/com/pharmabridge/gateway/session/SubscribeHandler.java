@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SubscribeHandler implements InboundHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SubscribeHandler.class);
-    private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     @Override
     public void handle(DeviceSession session, Envelope envelope) {
@@ -31,11 +30,20 @@ final class SubscribeHandler implements InboundHandler {
         }
         Checks.withinRate(session, envelope);
         JsonNode options = Payloads.tree(envelope);
-        boolean durable = options.path("durable").asBoolean(false);
+        JsonNode durableOption = options.path("durable");
+        if (!durableOption.isMissingNode() && !durableOption.isNull() && !durableOption.isBoolean()) {
+            throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "Field 'payload.durable' must be true or false");
+        }
+        boolean durable = durableOption.asBoolean(false);
         String correlationId = envelope.correlationId();
         DeviceSubscription existing = session.subscriptions().get(subject);
         if (existing != null && existing.durable() == durable) {
-            session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+            // Subscribing twice is no error; the answer waits for the first to be in effect.
+            if (existing instanceof DurableSubscription pending) {
+                pending.ready().onComplete(done -> answerOpened(session, subject, correlationId, done.cause()));
+            } else {
+                session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+            }
             return;
         }
         if (existing == null && session.subscriptions().size() >= session.limits().maxSubscriptions()) {
@@ -45,41 +53,54 @@ final class SubscribeHandler implements InboundHandler {
         if (!session.services().bridge().isConnected()) {
             throw new Unavailable("NATS is not connected; subscribe again later");
         }
+        String stream = null;
+        if (durable) {
+            stream = session.services().bridge().streams().streamContaining(subject);
+            if (stream == null) {
+                throw new ProtocolException(ErrorCode.INVALID_SUBJECT,
+                        "No JetStream stream stores every subject of " + subject + "; a durable subscription needs one");
+            }
+        }
         if (existing != null) {
+            // Switching between durable and not is the device's choice: what it leaves is not kept for it.
             session.subscriptions().remove(subject);
-            existing.detach();
+            existing.cancel();
         }
         if (!durable) {
             CoreSubscription subscription = new CoreSubscription(session, subject);
             session.subscriptions().put(subject, subscription);
             // The Ack promises delivery from now on, so it waits until nats-server has the subscription.
-            session.context().executeBlocking(() -> {
-                session.services().bridge().flush(FLUSH_TIMEOUT);
-                return null;
-            }, false).onComplete(flushed -> {
-                if (flushed.succeeded()) {
+            session.services().bridge().afterServerCaughtUp().whenComplete((ok, failure) -> session.onContext(() -> {
+                if (failure == null) {
                     session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
-                } else {
-                    session.subscriptions().remove(subject, subscription);
+                } else if (session.subscriptions().remove(subject, subscription)) {
                     subscription.cancel();
                     session.refuse(new Unavailable("NATS did not confirm the subscription; subscribe again"),
                             correlationId, subject);
                 }
-            });
+            }));
             return;
         }
-        String stream = session.services().bridge().streams().streamContaining(subject);
-        if (stream == null) {
-            throw new ProtocolException(ErrorCode.INVALID_SUBJECT,
-                    "No JetStream stream stores every subject of " + subject + "; a durable subscription needs one");
+        DurableSubscription subscription = new DurableSubscription(session, subject, stream);
+        session.subscriptions().put(subject, subscription);
+        subscription.open().onComplete(opened -> {
+            if (opened.failed() && session.subscriptions().remove(subject, subscription)) {
+                subscription.detach();
+            }
+            answerOpened(session, subject, correlationId, opened.cause());
+        });
+    }
+
+    private static void answerOpened(DeviceSession session, String subject, String correlationId, Throwable failure) {
+        if (failure == null) {
+            session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
+        } else if (failure instanceof ProtocolException refusal) {
+            session.refuse(refusal, correlationId, subject);
+        } else {
+            LOG.warn("Durable subscription of {} to {} failed: {}", session.deviceId(), subject, failure.toString());
+            session.refuse(new Unavailable("Durable subscription could not be set up: " + failure.getMessage()),
+                    correlationId, subject);
         }
-        DurableSubscription.open(session, subject, stream,
-                () -> session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed")),
-                failure -> {
-                    LOG.warn("Durable subscription of {} to {} failed: {}", session.deviceId(), subject, failure.toString());
-                    session.refuse(new Unavailable("Durable subscription could not be set up: " + failure.getMessage()),
-                            correlationId, subject);
-                });
     }
 
     static String answer(String subject, String correlationId, String message) {

@@ -53,6 +53,12 @@ public final class GatewayFixture implements AutoCloseable {
         return this;
     }
 
+    /** Adds or replaces a device type (permissions and limits) before {@link #start()}. */
+    public GatewayFixture type(DeviceType type) {
+        registry = registry.withType(type);
+        return this;
+    }
+
     public GatewayFixture device(String id, String type, String line) {
         DeviceRegistry.Registration registration = registry.add(id, type, Map.of("line", line, "plant", "chicago"),
                 List.of(), List.of(), List.of());

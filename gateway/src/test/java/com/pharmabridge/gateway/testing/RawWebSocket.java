@@ -44,7 +44,19 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     public static RawWebSocket connect(int port) throws IOException {
-        Socket socket = new Socket("127.0.0.1", port);
+        return connect(port, 0);
+    }
+
+    /**
+     * @param receiveBuffer the socket's receive buffer in bytes (0: the system's); a small one makes a reader that
+     *                      does not read fill up quickly instead of after tens of megabytes of kernel buffering
+     */
+    public static RawWebSocket connect(int port, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(15_000);
         RawWebSocket ws = new RawWebSocket(socket);
         byte[] nonce = new byte[16];

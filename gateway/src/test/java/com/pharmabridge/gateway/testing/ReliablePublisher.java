@@ -113,7 +113,7 @@ public final class ReliablePublisher implements AutoCloseable {
                     synchronized (unacknowledged) {
                         if (next < target && unacknowledged.size() < window) {
                             String id = deviceId + "-" + next++;
-                            text = "{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"n\":" + (next - 1)
+                            text = "{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"value\":" + (next - 1)
                                     + "},\"correlationId\":\"" + id + "\"}";
                             unacknowledged.put(id, text);
                         } else {

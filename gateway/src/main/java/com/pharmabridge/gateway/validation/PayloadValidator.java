@@ -1,0 +1,167 @@
+package com.pharmabridge.gateway.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.protocol.ProtocolException;
+import com.pharmabridge.protocol.Subjects;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a Publish payload against the JSON Schema its subject is bound to (first matching rule of
+ * {@link ValidationConfig#rules()}) and, on serialization subjects, against the GS1 rules. Schemas are compiled once,
+ * by {@link #create}; each checked payload is parsed once into a Jackson tree, straight from the frame's bytes.
+ * Subjects no rule matches are not parsed at all. Thread-safe.
+ */
+public final class PayloadValidator {
+    /** The events of {@code batch.{batch-id}.{event}} the shipped "batch-event" schema accepts. */
+    static final Set<String> BATCH_EVENTS = Set.of("start", "complete", "hold", "release");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final PayloadValidator NONE = new PayloadValidator(new CompiledRule[0], new String[0]);
+
+    private final CompiledRule[] rules;
+    private final String[] gs1Subjects;
+
+    /**
+     * @param patterns       subject patterns of the rule
+     * @param name           the schema as configured: a shipped name or a file path
+     * @param batchLifecycle the subject's last token must be a batch event (the shipped "batch-event" schema)
+     */
+    private record CompiledRule(String[] patterns, String name, Schema schema, boolean batchLifecycle) {
+    }
+
+    private PayloadValidator(CompiledRule[] rules, String[] gs1Subjects) {
+        this.rules = rules;
+        this.gs1Subjects = gs1Subjects;
+    }
+
+    /**
+     * Compiles every schema the configuration names; a schema used by several rules is compiled once.
+     *
+     * @return a validator, or {@link #none()} when validation is disabled
+     * @throws IllegalArgumentException naming the schema (file) that cannot be read or is not a valid JSON Schema
+     */
+    public static PayloadValidator create(ValidationConfig config) {
+        if (!config.enabled()) {
+            return none();
+        }
+        SchemaCatalog catalog = new SchemaCatalog(config.batchIdPattern());
+        Map<String, Schema> compiled = new HashMap<>();
+        CompiledRule[] rules = new CompiledRule[config.rules().size()];
+        for (int i = 0; i < rules.length; i++) {
+            ValidationConfig.Rule rule = config.rules().get(i);
+            Schema schema = compiled.computeIfAbsent(rule.schema(), catalog::compile);
+            rules[i] = new CompiledRule(rule.subjects().toArray(String[]::new), rule.schema(), schema,
+                    rule.schema().equals("batch-event"));
+        }
+        return new PayloadValidator(rules, config.gs1Subjects().toArray(String[]::new));
+    }
+
+    /** A validator that accepts every payload. */
+    public static PayloadValidator none() {
+        return NONE;
+    }
+
+    /** Which rule (schema name, or file path as configured) applies to a subject, or {@code null}. */
+    public String schemaFor(String subject) {
+        CompiledRule rule = ruleFor(subject);
+        return rule == null ? null : rule.name();
+    }
+
+    /**
+     * Validates the payload held in {@code frame[offset, offset + length)} (the JSON value of the envelope's
+     * {@code payload}) for a Publish to {@code subject}. Returns quietly when no rule matches the subject.
+     *
+     * @throws ProtocolException with {@link ErrorCode#INVALID_MESSAGE} and a message naming the JSON pointer of the
+     *                           failing field, e.g. "Payload does not match schema 'telemetry' at /value: must be a
+     *                           number (or, for a state, a name such as "running")"
+     */
+    public void validate(String subject, byte[] frame, int offset, int length) {
+        CompiledRule rule = ruleFor(subject);
+        boolean gs1 = gs1Applies(subject);
+        if (rule == null && !gs1) {
+            return;
+        }
+        if (rule != null && rule.batchLifecycle()) {
+            checkBatchEvent(subject);
+        }
+        JsonNode payload;
+        try {
+            payload = MAPPER.readTree(frame, offset, length);
+        } catch (IOException e) {
+            throw invalid("Payload is not valid JSON");
+        }
+        if (payload == null || payload.isMissingNode()) {
+            throw invalid("Payload is empty");
+        }
+        if (rule != null) {
+            List<Error> errors = rule.schema().validate(payload);
+            if (!errors.isEmpty()) {
+                String more = errors.size() == 1 ? "" : " (and " + (errors.size() - 1) + " more)";
+                throw invalid("Payload does not match schema '" + rule.name() + "' at " + describe(errors.get(0)) + more);
+            }
+        }
+        if (gs1) {
+            Gs1Checks.Failure failure = Gs1Checks.check(payload);
+            if (failure != null) {
+                throw invalid("Payload fails the GS1 checks at " + failure.pointer() + ": " + failure.reason());
+            }
+        }
+    }
+
+    private CompiledRule ruleFor(String subject) {
+        for (CompiledRule rule : rules) {
+            for (String pattern : rule.patterns()) {
+                if (Subjects.matches(pattern, subject)) {
+                    return rule;
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean gs1Applies(String subject) {
+        for (String pattern : gs1Subjects) {
+            if (Subjects.matches(pattern, subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void checkBatchEvent(String subject) {
+        String event = subject.substring(subject.lastIndexOf('.') + 1);
+        if (!BATCH_EVENTS.contains(event)) {
+            throw invalid("Subject " + subject + " is not a batch lifecycle event: its last token must be start, "
+                    + "complete, hold or release");
+        }
+    }
+
+    /**
+     * "pointer: message" for one schema error. A missing required property is reported at the pointer of that
+     * property, so the device learns which field to add; the whole payload is "(root)".
+     */
+    static String describe(Error error) {
+        String pointer = error.getInstanceLocation() == null ? "" : error.getInstanceLocation().toString();
+        String message = error.getMessage();
+        if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+            pointer = pointer + "/" + error.getProperty().replace("~", "~0").replace("/", "~1");
+            if (!error.isCustomMessage()) {
+                message = "is required";
+            }
+        }
+        return (pointer.isEmpty() ? "(root)" : pointer) + ": " + message;
+    }
+
+    private static ProtocolException invalid(String message) {
+        return new ProtocolException(ErrorCode.INVALID_MESSAGE, message);
+    }
+}
