@@ -57,6 +57,11 @@ final class SimulatedMachine implements DeviceConnection.Events {
     private boolean authenticated;
     private boolean stopped;
     private long sequence;
+    /**
+     * Correlation ids are the gateway's deduplication key: a machine restarting its counter must not reuse ids
+     * from its previous run, or JetStream would take its new readings for re-sends and keep none of them.
+     */
+    private final String bootId = Long.toString(System.currentTimeMillis(), 36);
     private boolean paused;
     private long pausedUntilNanos;
     private ScheduledFuture<?> ticker;
@@ -281,7 +286,7 @@ final class SimulatedMachine implements DeviceConnection.Events {
                 if (stopped) {
                     return;
                 }
-                String correlationId = device.deviceId() + "-" + (++sequence);
+                String correlationId = device.deviceId() + "-" + bootId + "-" + (++sequence);
                 Reading reading = generator.next();
                 if (pending.add(correlationId, DeviceMessages.publish(reading, correlationId, clock.instant()))) {
                     counters.dropped.increment();

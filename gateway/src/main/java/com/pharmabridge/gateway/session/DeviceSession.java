@@ -130,12 +130,12 @@ public final class DeviceSession {
     // ---- inbound -------------------------------------------------------------------------------------------------
 
     private void onFrame(WebSocketFrame frame) {
-        if (closed || pendingClose != null) {
+        if (closed || pendingClose != null || socket.isClosed()) {
             return;
         }
         // Answers that cannot be written mean the device is not reading: stop reading it too, or whatever it
         // sends (pings, which the WebSocket layer answers at once, among them) would pile up here.
-        if (socket.writeQueueFull() && !pausedForWrites) {
+        if (writeQueueFull() && !pausedForWrites) {
             pausedForWrites = true;
             socket.pause();
         }
@@ -192,6 +192,15 @@ public final class DeviceSession {
             } else {
                 onMessage(message.getBytes());
             }
+        }
+    }
+
+    /** Vert.x throws once the socket is closed (frames can still be in flight then): closed counts as full. */
+    private boolean writeQueueFull() {
+        try {
+            return socket.isClosed() || socket.writeQueueFull();
+        } catch (IllegalStateException alreadyClosed) {
+            return true;
         }
     }
 
@@ -270,7 +279,7 @@ public final class DeviceSession {
         }
         messagesOut.incrementAndGet();
         services.metrics().sent(type);
-        if (outbound.isEmpty() && !socket.writeQueueFull()) {
+        if (outbound.isEmpty() && !writeQueueFull()) {
             socket.writeTextMessage(text);
             return;
         }
@@ -297,12 +306,12 @@ public final class DeviceSession {
     }
 
     private void flushOutbound() {
-        while (!outbound.isEmpty() && !socket.writeQueueFull() && !closed) {
+        while (!outbound.isEmpty() && !writeQueueFull() && !closed) {
             String next = outbound.pollFirst();
             outboundChars -= next.length();
             socket.writeTextMessage(next);
         }
-        if (outbound.isEmpty() && droppedSinceNotice > 0 && !closed) {
+        if (outbound.isEmpty() && droppedSinceNotice > 0 && !closed && !writeQueueFull()) {
             int dropped = droppedSinceNotice;
             droppedSinceNotice = 0;
             String text = EnvelopeWriter.of(MessageType.ERROR)
