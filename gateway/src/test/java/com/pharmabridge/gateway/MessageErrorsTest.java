@@ -177,6 +177,24 @@ class MessageErrorsTest {
     }
 
     @Test
+    void serializationReadWithABadGtinCheckDigitIsRefusedWithItsOwnReason() throws Exception {
+        try (WsDevice device = gateway.connect("err-sealer-8")) {
+            String subject = "factory.chicago.line1.serialization.read";
+            device.send("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"gtin\":\"00012345600013\","
+                    + "\"lot\":\"B1\",\"expiry\":\"281231\",\"serial\":\"123456789012\",\"grade\":\"A\",\"readable\":true},"
+                    + "\"correlationId\":\"gtin\"}");
+            JsonNode refused = device.awaitCorrelation("gtin");
+            assertError(refused, "INVALID_MESSAGE");
+            assertThat(refused.path("payload").path("message").asText()).contains("/gtin").contains("check digit");
+            device.send("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"gtin\":\"00012345600012\","
+                    + "\"lot\":\"B1\",\"expiry\":\"280231\",\"serial\":\"123456789012\",\"grade\":\"A\",\"readable\":true},"
+                    + "\"correlationId\":\"expiry\"}");
+            assertThat(device.awaitCorrelation("expiry").path("payload").path("message").asText()).contains("/expiry");
+            assertThat(stored(subject)).isZero();
+        }
+    }
+
+    @Test
     void publishWithoutPayloadIsInvalidMessageAndNotStored() throws Exception {
         try (WsDevice device = gateway.connect("err-sealer-8")) {
             device.send("{\"type\":0,\"subject\":\"telemetry.line1.nopayload\",\"correlationId\":\"np\"}");
