@@ -5,6 +5,7 @@ import com.pharmabridge.gateway.policy.DeviceLimits;
 import com.pharmabridge.gateway.registry.DeviceType;
 import com.pharmabridge.gateway.testing.GatewayFixture;
 import com.pharmabridge.gateway.testing.NatsFixture;
+import com.pharmabridge.gateway.testing.SubjectOracle;
 import com.pharmabridge.gateway.testing.WsDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,8 +52,8 @@ class PermissionOracleTest {
 
     @Test
     void subscribeDecisionsAndDeliveriesAgreeWithTheOracle() throws Exception {
-        List<String> requests = patterns(3);
-        List<String> literals = literals(4);
+        List<String> requests = SubjectOracle.subjects(PATTERN_TOKENS, 3);
+        List<String> literals = SubjectOracle.subjects(LITERAL_TOKENS, 4);
         Map<String, Boolean> decided = new HashMap<>();
         try (WsDevice device = gateway.connect("probe-1")) {
             for (int i = 0; i < requests.size(); i++) {
@@ -66,7 +67,7 @@ class PermissionOracleTest {
                 }
             }
             for (String request : requests) {
-                assertThat(decided.get(request)).as("decision for %s", request).isEqualTo(oracleAllows(request, literals(5)));
+                assertThat(decided.get(request)).as("decision for %s", request).isEqualTo(SubjectOracle.allowsSubscribe(GRANTS, DENIES, request, SubjectOracle.subjects(LITERAL_TOKENS, 5)));
             }
             assertThat(decided.values()).as("the case set has both outcomes").contains(true, false);
 
@@ -78,7 +79,7 @@ class PermissionOracleTest {
             long expected = 0;
             for (String literal : literals) {
                 for (String request : requests) {
-                    if (decided.get(request) && matches(request, literal)) {
+                    if (decided.get(request) && SubjectOracle.matches(request, literal)) {
                         expected++;
                     }
                 }
@@ -89,61 +90,10 @@ class PermissionOracleTest {
                 received.add(message.path("subject").asText());
             }
             for (String subject : received) {
-                assertThat(GRANTS.stream().anyMatch(g -> matches(g, subject))).as("%s inside a grant", subject).isTrue();
-                assertThat(DENIES.stream().noneMatch(d -> matches(d, subject))).as("%s outside the denies", subject).isTrue();
+                assertThat(GRANTS.stream().anyMatch(g -> SubjectOracle.matches(g, subject))).as("%s inside a grant", subject).isTrue();
+                assertThat(DENIES.stream().noneMatch(d -> SubjectOracle.matches(d, subject))).as("%s outside the denies", subject).isTrue();
             }
             device.assertNothing(m -> m.path("type").asInt() == 3, Duration.ofMillis(300));
-        }
-    }
-
-    /** Allowed: no leading wildcard, every literal it matches lies in one grant, none in a deny. */
-    private static boolean oracleAllows(String request, List<String> universe) {
-        if (request.startsWith("*") || request.startsWith(">")) {
-            return false;
-        }
-        List<String> matched = universe.stream().filter(s -> matches(request, s)).toList();
-        boolean insideOneGrant = GRANTS.stream().anyMatch(g -> matched.stream().allMatch(s -> matches(g, s)));
-        boolean touchesDeny = matched.stream().anyMatch(s -> DENIES.stream().anyMatch(d -> matches(d, s)));
-        return insideOneGrant && !touchesDeny;
-    }
-
-    /** The oracle's own matcher: '*' one token, '>' one or more trailing tokens. */
-    private static boolean matches(String pattern, String subject) {
-        String[] p = pattern.split("\\.");
-        String[] s = subject.split("\\.");
-        for (int i = 0; i < p.length; i++) {
-            if (p[i].equals(">")) {
-                return s.length > i;
-            }
-            if (i >= s.length || (!p[i].equals("*") && !p[i].equals(s[i]))) {
-                return false;
-            }
-        }
-        return p.length == s.length;
-    }
-
-    private static List<String> patterns(int maxTokens) {
-        List<String> out = new ArrayList<>();
-        expand("", 0, maxTokens, PATTERN_TOKENS, true, out);
-        return out;
-    }
-
-    private static List<String> literals(int maxTokens) {
-        List<String> out = new ArrayList<>();
-        expand("", 0, maxTokens, LITERAL_TOKENS, false, out);
-        return out;
-    }
-
-    private static void expand(String prefix, int depth, int max, List<String> tokens, boolean pattern, List<String> out) {
-        if (depth == max) {
-            return;
-        }
-        for (String token : tokens) {
-            String subject = prefix.isEmpty() ? token : prefix + "." + token;
-            out.add(subject);
-            if (!token.equals(">")) {
-                expand(subject, depth + 1, max, tokens, pattern, out);
-            }
         }
     }
 }
