@@ -2,6 +2,7 @@ package com.pharmabridge.gateway;
 
 import com.pharmabridge.gateway.api.HttpApi;
 import com.pharmabridge.gateway.auth.Authenticator;
+import com.pharmabridge.gateway.auth.JwtVerifier;
 import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.auth.RegistryWatcher;
 import com.pharmabridge.gateway.bridge.NatsBridge;
@@ -21,7 +22,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Wires the gateway's parts together, starts it, and shuts it down without losing an acknowledged message. */
@@ -67,7 +72,8 @@ public final class GatewayServer implements AutoCloseable {
             GatewayConfig.Auth auth = config.auth();
             LoginThrottle throttle = new LoginThrottle(auth.maxFailuresPerDevice(), auth.maxFailuresPerHost(),
                     auth.lockoutBase(), auth.lockoutMax(), java.time.Clock.systemUTC());
-            GatewayServices services = new GatewayServices(vertx, config, bridge, new Authenticator(registry), throttle,
+            GatewayServices services = new GatewayServices(vertx, config, bridge,
+                    new Authenticator(registry, JwtVerifier.fromConfig(auth.jwt())), throttle,
                     sessions, metrics, new EnvelopeDecoder(), PayloadValidator.create(config.validation()));
             metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
                     () -> bridge.streamDrift().size());
@@ -86,17 +92,39 @@ public final class GatewayServer implements AutoCloseable {
                     .setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setWebSocketClosingTimeout(5)
                     .setTcpNoDelay(true);
+            configureTls(options, config.tls());
             deploy(vertx, loops, options, router, endpoint, config);
             GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
             server.watchRegistry(registry);
-            LOG.info("Gateway {} listening on ws://{}:{}{} ({} event loops), NATS {}, config hash {}",
-                    config.gateway().id(), config.gateway().host(), port, WebSocketEndpoint.PATH, loops,
+            LOG.info("Gateway {} listening on {}://{}:{}{} ({} event loops), NATS {}, config hash {}",
+                    config.gateway().id(), config.tls().enabled() ? "wss" : "ws", config.gateway().host(), port,
+                    WebSocketEndpoint.PATH, loops,
                     config.nats().url(), config.sourceHash());
             return server;
         } catch (Exception e) {
             bridge.close();
             vertx.close();
             throw e;
+        }
+    }
+
+    /** wss: the server's certificate and key from PEM files, TLS 1.2 and 1.3 only, client certificates if asked. */
+    private static void configureTls(HttpServerOptions options, GatewayConfig.Tls tls) {
+        if (!tls.enabled()) {
+            return;
+        }
+        options.setSsl(true)
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertPath(tls.certFile().toString())
+                        .setKeyPath(tls.keyFile().toString()))
+                .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                .setClientAuth(switch (tls.clientAuth()) {
+                    case NONE -> ClientAuth.NONE;
+                    case REQUEST -> ClientAuth.REQUEST;
+                    case REQUIRED -> ClientAuth.REQUIRED;
+                });
+        if (tls.clientCa() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCa().toString()));
         }
     }
 
@@ -136,7 +164,10 @@ public final class GatewayServer implements AutoCloseable {
     private void closeRevoked(DeviceRegistry registry) {
         for (DeviceSession session : services.sessions().authenticated()) {
             DeviceRecord record = registry.device(session.deviceId());
-            if (record == null || record.revoked()) {
+            // A device that logged in with a signed credential (it expires) need not be registered; a revocation
+            // still ends it.
+            boolean signedCredential = session.device() != null && session.device().expiresAt() != null;
+            if (record == null ? !signedCredential : record.revoked()) {
                 session.onContext(() -> session.close(CloseCode.DEVICE_REVOKED, "Device revoked"));
             }
         }

@@ -139,6 +139,12 @@ public final class ConfigLoader {
                 } else {
                     problems.add(childPath + ": expected a list of streams");
                 }
+            } else if (key.equals("keys")) {
+                if (value.isArray()) {
+                    target.set(key, normalizeJwtKeys((ArrayNode) value, childPath));
+                } else if (!value.isNull()) {
+                    problems.add(childPath + ": expected a list of keys ({kid, file})");
+                }
             } else if (existing.isObject() || (existing.isArray() && !value.isArray() && !value.isNull())) {
                 problems.add(childPath + ": expected " + (existing.isObject() ? "a section of keys" : "a list")
                         + ", found " + value.getNodeType());
@@ -180,9 +186,43 @@ public final class ConfigLoader {
         return template;
     }
 
+    /**
+     * Signing keys of device credentials, each laid over a template of every key field so that a typo is reported.
+     * An entry may also be written {@code kid=file}, the form the environment variable uses.
+     */
+    private ArrayNode normalizeJwtKeys(ArrayNode given, String path) {
+        ArrayNode result = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < given.size(); i++) {
+            JsonNode item = given.get(i);
+            ObjectNode key = JsonNodeFactory.instance.objectNode();
+            key.putNull("kid");
+            key.putNull("file");
+            if (item.isTextual()) {
+                String[] parts = item.asText().split("=", 2);
+                if (parts.length != 2) {
+                    problems.add(path + "[" + i + "]: '" + item.asText() + "' is neither {kid, file} nor kid=file");
+                    continue;
+                }
+                key.put("kid", parts[0].trim());
+                key.put("file", parts[1].trim());
+            } else if (item.isObject()) {
+                merge(key, item, path + "[" + i + "]");
+            } else {
+                problems.add(path + "[" + i + "]: expected {kid, file}, found " + item.getNodeType());
+                continue;
+            }
+            result.add(key);
+        }
+        return result;
+    }
+
     private void applyOverrides(ObjectNode tree, Map<String, String> overrides) {
         Map<String, String> byNormalizedName = new LinkedHashMap<>();
         overrides.forEach((name, value) -> byNormalizedName.put(normalizeEnvName(name), value));
+        if (byNormalizedName.containsKey("AUTHJWTKEYS")) {
+            // AUTH_JWT_KEYS=kid=file,kid=file replaces the whole list, also one from the file.
+            ((ObjectNode) tree.get("auth").get("jwt")).set("keys", JsonNodeFactory.instance.arrayNode());
+        }
         java.util.Set<String> used = new java.util.HashSet<>();
         walkLeaves(tree, "", (parent, key, path) -> {
             String value = byNormalizedName.get(normalizeEnvName(path));
@@ -291,7 +331,8 @@ public final class ConfigLoader {
                 integer(a, "auth.maxFailuresPerDevice", 1, 1_000_000),
                 integer(a, "auth.maxFailuresPerHost", 1, 1_000_000),
                 Duration.ofSeconds(integer(a, "auth.lockoutBaseSeconds", 1, 86_400)),
-                Duration.ofSeconds(integer(a, "auth.lockoutMaxSeconds", 1, 604_800)));
+                Duration.ofSeconds(integer(a, "auth.lockoutMaxSeconds", 1, 604_800)),
+                jwt(a.get("jwt")));
 
         JsonNode n = tree.get("nats");
         GatewayConfig.Nats nats = new GatewayConfig.Nats(
@@ -331,7 +372,121 @@ public final class ConfigLoader {
         GatewayConfig.Devices devices = new GatewayConfig.Devices(
                 Path.of(text(d, "devices.registryFile")),
                 Duration.ofSeconds(integer(d, "devices.reloadIntervalSeconds", 1, 3600)));
-        return new GatewayConfig(server, auth, nats, jetStream, devices, ValidationConfig.defaults(), hash);
+        return new GatewayConfig(server, auth, nats, jetStream, devices, ValidationConfig.defaults(), hash,
+                tls(tree.get("tls")));
+    }
+
+    private GatewayConfig.Jwt jwt(JsonNode j) {
+        boolean enabled = bool(j, "auth.jwt.enabled");
+        String issuer = text(j, "auth.jwt.issuer");
+        String audience = text(j, "auth.jwt.audience");
+        Duration skew = Duration.ofSeconds(integer(j, "auth.jwt.clockSkewSeconds", 0, 3600));
+        List<GatewayConfig.JwtKey> keys = new ArrayList<>();
+        JsonNode list = j == null ? null : j.get("keys");
+        Set<String> kids = new java.util.HashSet<>();
+        for (int i = 0; list != null && i < list.size(); i++) {
+            String path = "auth.jwt.keys[" + i + "]";
+            JsonNode item = list.get(i);
+            if (item.isTextual()) { // from AUTH_JWT_KEYS: kid=file
+                String[] parts = item.asText().split("=", 2);
+                if (parts.length != 2) {
+                    problems.add(path + ": '" + item.asText() + "' is not kid=file");
+                    continue;
+                }
+                item = JsonNodeFactory.instance.objectNode().put("kid", parts[0].trim()).put("file", parts[1].trim());
+            }
+            String kid = text(item, path + ".kid");
+            String file = text(item, path + ".file");
+            if (kid.isEmpty() || file.isEmpty()) {
+                if (!item.path("kid").isNull() && kid.isEmpty()) {
+                    problems.add(path + ".kid: must not be empty");
+                }
+                if (!item.path("file").isNull() && file.isEmpty()) {
+                    problems.add(path + ".file: must not be empty");
+                }
+                continue;
+            }
+            if (!kids.add(kid)) {
+                problems.add(path + ".kid: key id '" + kid + "' is declared twice");
+            }
+            try {
+                Path keyFile = Path.of(file);
+                if (enabled) {
+                    com.pharmabridge.gateway.auth.PemKeys.readPublicKey(keyFile);
+                }
+                keys.add(new GatewayConfig.JwtKey(kid, keyFile));
+            } catch (IllegalArgumentException e) { // also an InvalidPathException
+                problems.add(path + ".file: " + e.getMessage());
+            }
+        }
+        if (enabled && (list == null || list.isEmpty())) {
+            problems.add("auth.jwt.keys: at least one key is required when auth.jwt.enabled is true");
+        }
+        return new GatewayConfig.Jwt(enabled, keys, issuer.isEmpty() ? null : issuer,
+                audience.isEmpty() ? null : audience, skew);
+    }
+
+    private GatewayConfig.Tls tls(JsonNode t) {
+        boolean enabled = bool(t, "tls.enabled");
+        String certFile = text(t, "tls.certFile");
+        String keyFile = text(t, "tls.keyFile");
+        String clientCa = text(t, "tls.clientCa");
+        String rawClientAuth = text(t, "tls.clientAuth").toLowerCase(Locale.ROOT);
+        GatewayConfig.ClientAuth clientAuth = switch (rawClientAuth) {
+            case "none" -> GatewayConfig.ClientAuth.NONE;
+            case "request" -> GatewayConfig.ClientAuth.REQUEST;
+            case "required" -> GatewayConfig.ClientAuth.REQUIRED;
+            default -> {
+                problems.add("tls.clientAuth: '" + rawClientAuth + "' must be none, request or required");
+                yield GatewayConfig.ClientAuth.NONE;
+            }
+        };
+        boolean fromCertificate = bool(t, "tls.deviceIdFromCertificate");
+        if (!enabled) {
+            if (fromCertificate) {
+                problems.add("tls.deviceIdFromCertificate: needs tls.enabled: true");
+            }
+            return new GatewayConfig.Tls(false, null, null, null, clientAuth, false);
+        }
+        pemFile(certFile, "tls.certFile", "CERTIFICATE");
+        pemFile(keyFile, "tls.keyFile", "PRIVATE KEY");
+        if (!clientCa.isEmpty()) {
+            pemFile(clientCa, "tls.clientCa", "CERTIFICATE");
+        } else if (clientAuth != GatewayConfig.ClientAuth.NONE) {
+            // Without it the JVM's public CAs would vouch for devices.
+            problems.add("tls.clientCa: required when tls.clientAuth is " + rawClientAuth);
+        }
+        if (fromCertificate && clientAuth == GatewayConfig.ClientAuth.NONE) {
+            problems.add("tls.deviceIdFromCertificate: needs tls.clientAuth request or required");
+        }
+        return new GatewayConfig.Tls(true, path(certFile), path(keyFile), path(clientCa), clientAuth, fromCertificate);
+    }
+
+    /** @return the path, or {@code null} for an empty or unusable one (already reported) */
+    private static Path path(String file) {
+        try {
+            return file.isEmpty() ? null : Path.of(file);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** Checks that {@code file} is readable and holds a PEM block whose label ends with {@code label}. */
+    private void pemFile(String file, String path, String label) {
+        if (file.isEmpty()) {
+            problems.add(path + ": is required when tls.enabled is true");
+            return;
+        }
+        try {
+            String text = Files.readString(Path.of(file), StandardCharsets.ISO_8859_1);
+            if (!text.matches("(?s).*-----BEGIN [A-Z0-9 ]*" + label + "-----.*")) {
+                problems.add(path + ": " + file + " holds no PEM " + label);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            problems.add(path + ": file " + file + " does not exist");
+        } catch (IOException | IllegalArgumentException e) {
+            problems.add(path + ": cannot read " + file + ": " + e.getMessage());
+        }
     }
 
     private GatewayConfig.StreamSpec stream(JsonNode node, String path) {

@@ -9,14 +9,69 @@ import java.util.List;
 
 /** The whole gateway configuration: one small immutable record per part. Built and validated by {@link ConfigLoader}. */
 public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
-                            ValidationConfig validation, String sourceHash) {
+                            ValidationConfig validation, String sourceHash, Tls tls) {
 
-    public GatewayConfig withValidation(ValidationConfig newValidation) {
-        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash);
+    public GatewayConfig {
+        tls = tls == null ? Tls.DISABLED : tls;
     }
 
-    /** Brute-force protection of logins. */
-    public record Auth(int maxFailuresPerDevice, int maxFailuresPerHost, Duration lockoutBase, Duration lockoutMax) {
+    /** Without TLS: plain {@code ws://}. */
+    public GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
+                         ValidationConfig validation, String sourceHash) {
+        this(gateway, auth, nats, jetStream, devices, validation, sourceHash, Tls.DISABLED);
+    }
+
+    public GatewayConfig withValidation(ValidationConfig newValidation) {
+        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash, tls);
+    }
+
+    /** Brute-force protection of logins, and signed device credentials. */
+    public record Auth(int maxFailuresPerDevice, int maxFailuresPerHost, Duration lockoutBase, Duration lockoutMax,
+                       Jwt jwt) {
+        public Auth {
+            jwt = jwt == null ? Jwt.DISABLED : jwt;
+        }
+
+        /** Registry tokens only. */
+        public Auth(int maxFailuresPerDevice, int maxFailuresPerHost, Duration lockoutBase, Duration lockoutMax) {
+            this(maxFailuresPerDevice, maxFailuresPerHost, lockoutBase, lockoutMax, Jwt.DISABLED);
+        }
+    }
+
+    /**
+     * Signed device credentials (JWT) as an alternative to registry tokens.
+     *
+     * @param keys     the public keys that may sign credentials, by key id (the JWT header's {@code kid})
+     * @param issuer   required {@code iss}, or {@code null} for any
+     * @param audience required member of {@code aud}, or {@code null} for any
+     */
+    public record Jwt(boolean enabled, List<JwtKey> keys, String issuer, String audience, Duration clockSkew) {
+        public static final Jwt DISABLED = new Jwt(false, List.of(), null, null, Duration.ofSeconds(30));
+
+        public Jwt {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** A public key (PEM file) that signs device credentials, under its key id. */
+    public record JwtKey(String kid, Path file) {
+    }
+
+    /** Who must present a client certificate during the TLS handshake. */
+    public enum ClientAuth {
+        NONE, REQUEST, REQUIRED
+    }
+
+    /**
+     * TLS ({@code wss://}) for the WebSocket and HTTP port, from PEM files.
+     *
+     * @param clientCa                PEM file of the CAs client certificates must chain to, or {@code null}
+     * @param deviceIdFromCertificate a verified client certificate whose subject CN is the device id may stand in for
+     *                                the token
+     */
+    public record Tls(boolean enabled, Path certFile, Path keyFile, Path clientCa, ClientAuth clientAuth,
+                      boolean deviceIdFromCertificate) {
+        public static final Tls DISABLED = new Tls(false, null, null, null, ClientAuth.NONE, false);
     }
 
     /** WebSocket server and per-device limits. */

@@ -12,7 +12,10 @@ import com.pharmabridge.protocol.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Auth (8): checks the credentials, claims the device id (closing an older session of it) and answers. */
+/**
+ * Auth (8): checks the credentials (a registry token, a signed credential, or with {@code tls.deviceIdFromCertificate}
+ * and no token the client certificate), claims the device id (closing an older session of it) and answers.
+ */
 final class AuthHandler implements InboundHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AuthHandler.class);
 
@@ -33,8 +36,15 @@ final class AuthHandler implements InboundHandler {
                 throw new Authenticator.AuthenticationException("locked out after repeated failures");
             }
             try {
-                device = services.authenticator().authenticate(deviceId, token,
-                        Payloads.text(payload, "protocolVersion"), Payloads.text(payload, "sdkVersion"));
+                String protocolVersion = Payloads.text(payload, "protocolVersion");
+                String sdkVersion = Payloads.text(payload, "sdkVersion");
+                if ((token == null || token.isEmpty()) && services.config().tls().deviceIdFromCertificate()) {
+                    // mTLS: the verified client certificate whose CN is the device id stands in for the token.
+                    device = services.authenticator().authenticateCertificate(deviceId, session.clientCertificate(),
+                            protocolVersion, sdkVersion);
+                } else {
+                    device = services.authenticator().authenticate(deviceId, token, protocolVersion, sdkVersion);
+                }
             } catch (Authenticator.AuthenticationException e) {
                 services.loginThrottle().failed(deviceId, host);
                 throw e;

@@ -69,6 +69,8 @@ public final class DeviceSession {
     private long authTimer = -1;
     private long pingTimer = -1;
     private long pongDeadlineTimer = -1;
+    /** Ends the session when its signed credential expires. */
+    private long credentialTimer = -1;
     private boolean closed;
     private boolean closedByGateway;
     private boolean clockSkewLogged;
@@ -412,12 +414,12 @@ public final class DeviceSession {
     }
 
     private void cancelTimers() {
-        for (long timer : new long[]{authTimer, pingTimer, pongDeadlineTimer}) {
+        for (long timer : new long[]{authTimer, pingTimer, pongDeadlineTimer, credentialTimer}) {
             if (timer >= 0) {
                 services.vertx().cancelTimer(timer);
             }
         }
-        authTimer = pingTimer = pongDeadlineTimer = -1;
+        authTimer = pingTimer = pongDeadlineTimer = credentialTimer = -1;
     }
 
     // ---- authentication and keep-alive ---------------------------------------------------------------------------
@@ -439,6 +441,14 @@ public final class DeviceSession {
             authTimer = -1;
         }
         pingTimer = services.vertx().setPeriodic(limits.pingInterval().toMillis(), id -> sendPing());
+        Instant expiresAt = authenticatedDevice.expiresAt();
+        if (expiresAt != null) {
+            long delay = Math.max(1, java.time.Duration.between(Instant.now(), expiresAt).toMillis());
+            credentialTimer = services.vertx().setTimer(delay, id -> {
+                credentialTimer = -1;
+                close(CloseCode.POLICY_VIOLATION, "Credential expired");
+            });
+        }
     }
 
     private void sendPing() {
@@ -619,6 +629,20 @@ public final class DeviceSession {
 
     public String remoteAddress() {
         return remoteAddress;
+    }
+
+    /** The client certificate the TLS handshake verified, or {@code null} (plain ws, or no certificate sent). */
+    public java.security.cert.X509Certificate clientCertificate() {
+        if (!socket.isSsl()) {
+            return null;
+        }
+        try {
+            List<java.security.cert.Certificate> chain = socket.peerCertificates();
+            return chain != null && !chain.isEmpty() && chain.get(0) instanceof java.security.cert.X509Certificate leaf
+                    ? leaf : null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     /** The remote host without its port: what login throttling counts per. */
