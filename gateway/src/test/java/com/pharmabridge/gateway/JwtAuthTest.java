@@ -6,6 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.pharmabridge.gateway.auth.JwtTestKeys;
 import com.pharmabridge.gateway.testing.GatewayFixture;
 import com.pharmabridge.gateway.testing.NatsFixture;
+import com.pharmabridge.gateway.testing.WsDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,14 +82,14 @@ class JwtAuthTest {
         return JwtTestKeys.sign(ec, JWSAlgorithm.ES256, "ec", claims);
     }
 
-    private static WssClient connect() throws Exception {
-        return WssClient.connect(gateway.wsUri(), null);
+    private static WsDevice connect() throws Exception {
+        return WsDevice.connect(gateway.wsUri());
     }
 
     @Test
     void es256CredentialLogsInWithThePermissionsItsClaimsGrant() throws Exception {
-        try (WssClient device = connect()) {
-            JsonNode answer = WssClient.json(device.authenticate("jwt-es-1", es256(claims("jwt-es-1", 600).build())));
+        try (WsDevice device = connect()) {
+            JsonNode answer = (device.authenticate("jwt-es-1", es256(claims("jwt-es-1", 600).build())));
             assertThat(answer.path("payload").path("success").asBoolean()).as(answer.toString()).isTrue();
             JsonNode info = answer.path("payload").path("device");
             assertThat(info.path("deviceId").asText()).isEqualTo("jwt-es-1");
@@ -123,11 +124,11 @@ class JwtAuthTest {
                 "jwt-rs-1", JwtTestKeys.sign(rsa, JWSAlgorithm.RS256, "rsa", claims("jwt-rs-1", 600).build()),
                 "jwt-ed-1", JwtTestKeys.sign(ed, JWSAlgorithm.EdDSA, "ed", claims("jwt-ed-1", 600).build()));
         for (Map.Entry<String, String> entry : tokens.entrySet()) {
-            try (WssClient device = connect()) {
-                JsonNode answer = WssClient.json(device.authenticate(entry.getKey(), entry.getValue()));
+            try (WsDevice device = connect()) {
+                JsonNode answer = (device.authenticate(entry.getKey(), entry.getValue()));
                 assertThat(answer.path("payload").path("success").asBoolean()).as(entry.getKey()).isTrue();
                 device.send("{\"type\":9}");
-                assertThat(WssClient.json(device.next()).path("type").asInt()).isEqualTo(10);
+                assertThat(device.awaitType(10).path("type").asInt()).isEqualTo(10);
             }
         }
     }
@@ -153,11 +154,12 @@ class JwtAuthTest {
         List<String> answers = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (Map.Entry<String, String> entry : cases.entrySet()) {
-            try (WssClient device = connect()) {
-                String answer = device.authenticate(entry.getKey(), entry.getValue());
-                assertThat(WssClient.json(answer).path("payload")).as(entry.getKey()).isEqualTo(WssClient.json(FAILURE));
-                assertThat(device.awaitClose(WssClient.TIMEOUT)).as(entry.getKey()).isEqualTo(1008);
-                answers.add(answer);
+            try (WsDevice device = connect()) {
+                JsonNode answer = device.authenticate(entry.getKey(), entry.getValue());
+                assertThat(answer.path("payload")).as(entry.getKey())
+                        .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper().readTree(FAILURE));
+                assertThat(device.awaitClose()).as(entry.getKey()).isEqualTo(1008);
+                answers.add(answer.toString()); // field order kept: equal text means equal bytes on the wire
                 reasons.add(device.closeReason());
             }
         }
@@ -169,43 +171,44 @@ class JwtAuthTest {
     void aCredentialExpiringAfterLoginEndsTheSessionWith1008() throws Exception {
         // exp is in whole seconds: 2 s from now, plus the 1 s skew, ends the session 2-3 s after login.
         Instant exp = Instant.now().plusSeconds(2);
-        try (WssClient device = connect()) {
-            JsonNode answer = WssClient.json(device.authenticate("jwt-short",
+        try (WsDevice device = connect()) {
+            JsonNode answer = (device.authenticate("jwt-short",
                     es256(claims("jwt-short", 600).expirationTime(Date.from(exp)).build())));
             long loggedIn = System.nanoTime();
             assertThat(answer.path("payload").path("success").asBoolean()).isTrue();
-            assertThat(device.awaitClose(Duration.ofSeconds(8))).isEqualTo(1008);
+            assertThat(device.awaitClose()).isEqualTo(1008);
             long elapsedMs = (System.nanoTime() - loggedIn) / 1_000_000;
             assertThat(device.closeReason()).isEqualTo("Credential expired");
             assertThat(elapsedMs).isBetween(1000L, 5000L);
         }
         // The same credential no longer logs in.
-        try (WssClient again = connect()) {
+        try (WsDevice again = connect()) {
             assertThat(again.authenticate("jwt-short", es256(claims("jwt-short", 600).expirationTime(Date.from(exp))
-                    .build()))).contains("AUTH_FAILED");
+                    .build())).toString())
+                    .contains("AUTH_FAILED");
         }
     }
 
     @Test
     void registryEditsLeaveCredentialSessionsAloneButARevocationEndsOne() throws Exception {
-        try (WssClient unregistered = connect(); WssClient registered = connect()) {
-            assertThat(unregistered.authenticate("jwt-unregistered", es256(claims("jwt-unregistered", 600).build())))
+        try (WsDevice unregistered = connect(); WsDevice registered = connect()) {
+            assertThat(unregistered.authenticate("jwt-unregistered", es256(claims("jwt-unregistered", 600).build())).toString())
                     .contains("\"success\":true");
-            assertThat(registered.authenticate("jwt-to-revoke", es256(claims("jwt-to-revoke", 600).build())))
+            assertThat(registered.authenticate("jwt-to-revoke", es256(claims("jwt-to-revoke", 600).build())).toString())
                     .contains("\"success\":true");
             gateway.saveRegistry(gateway.registry().revoke("jwt-to-revoke"));
-            assertThat(registered.awaitClose(Duration.ofSeconds(10))).isEqualTo(4002);
+            assertThat(registered.awaitClose()).isEqualTo(4002);
             // The reload happened; the device the registry never knew is still connected.
             unregistered.send("{\"type\":9}");
-            assertThat(WssClient.json(unregistered.next()).path("type").asInt()).isEqualTo(10);
+            assertThat(unregistered.awaitType(10).path("type").asInt()).isEqualTo(10);
             assertThat(unregistered.isClosed()).isFalse();
         }
     }
 
     @Test
     void registryTokensStillWorkWhenCredentialsAreEnabled() throws Exception {
-        try (WssClient device = connect()) {
-            JsonNode answer = WssClient.json(device.authenticate("jwt-registered", gateway.token("jwt-registered")));
+        try (WsDevice device = connect()) {
+            JsonNode answer = (device.authenticate("jwt-registered", gateway.token("jwt-registered")));
             assertThat(answer.path("payload").path("success").asBoolean()).isTrue();
             assertThat(texts(answer.path("payload").path("device").path("allowedPublishTopics")))
                     .contains("telemetry.line1.>");

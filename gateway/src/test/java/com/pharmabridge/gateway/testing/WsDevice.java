@@ -31,17 +31,28 @@ public final class WsDevice implements AutoCloseable {
     }
 
     public static WsDevice connect(URI uri) throws Exception {
+        return connect(uri, null);
+    }
+
+    /** @param tls the client's TLS setup (trusted CAs, client certificate), or {@code null} for the JVM's default */
+    public static WsDevice connect(URI uri, javax.net.ssl.SSLContext tls) throws Exception {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (tls != null) {
+            client.sslContext(tls);
+        }
         WsDevice device = new WsDevice();
-        device.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        device.socket = client.build().newWebSocketBuilder()
                 .connectTimeout(TIMEOUT)
                 .buildAsync(uri, device.new Listener())
                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         return device;
     }
 
+    /** Sends Auth and returns the answer; a {@code null} token is left out (client-certificate login). */
     public JsonNode authenticate(String deviceId, String token) throws Exception {
-        send("{\"type\":8,\"payload\":{\"deviceId\":\"" + deviceId + "\",\"token\":\"" + token
-                + "\",\"deviceType\":\"sensor\",\"protocolVersion\":\"1.0\",\"sdkVersion\":\"test/1\"}}");
+        send("{\"type\":8,\"payload\":{\"deviceId\":\"" + deviceId + "\""
+                + (token == null ? "" : ",\"token\":\"" + token + "\"")
+                + ",\"deviceType\":\"sensor\",\"protocolVersion\":\"1.0\",\"sdkVersion\":\"test/1\"}}");
         return await(m -> m.path("type").asInt() == 8);
     }
 
