@@ -190,6 +190,15 @@ class MessageErrorsTest {
                     + "\"lot\":\"B1\",\"expiry\":\"280231\",\"serial\":\"123456789012\",\"grade\":\"A\",\"readable\":true},"
                     + "\"correlationId\":\"expiry\"}");
             assertThat(device.awaitCorrelation("expiry").path("payload").path("message").asText()).contains("/expiry");
+            String longText = "L".repeat(21);
+            device.send("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"gtin\":\"00012345600012\","
+                    + "\"lot\":\"" + longText + "\",\"expiry\":\"281231\",\"serial\":\"1\",\"grade\":\"A\",\"readable\":true},"
+                    + "\"correlationId\":\"lot\"}");
+            assertThat(device.awaitCorrelation("lot").path("payload").path("message").asText()).contains("/lot");
+            device.send("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"gtin\":\"00012345600012\","
+                    + "\"lot\":\"B1\",\"expiry\":\"281231\",\"serial\":\"" + longText + "\",\"grade\":\"A\",\"readable\":true},"
+                    + "\"correlationId\":\"serial\"}");
+            assertThat(device.awaitCorrelation("serial").path("payload").path("message").asText()).contains("/serial");
             assertThat(stored(subject)).isZero();
         }
     }
