@@ -1,0 +1,35 @@
+package com.pharmabridge.sdk;
+
+/**
+ * Receives lifecycle events of a {@link DeviceClient}, in the style of nats.java's {@code ConnectionListener}.
+ * Called on the client's internal threads; implementations must return quickly and must not block.
+ */
+public interface ConnectionListener {
+
+    /** What happened to the client's connection. */
+    enum Event {
+        /** The WebSocket to the gateway is open; authentication is under way. */
+        CONNECTED,
+        /** The gateway accepted the credentials; subscriptions and pending publishes are being re-sent. */
+        AUTHENTICATED,
+        /** The gateway refused the credentials; the client closes itself. */
+        AUTH_FAILED,
+        /** The connection ended; the detail carries close code and reason. */
+        DISCONNECTED,
+        /** A new connection attempt is scheduled; the detail carries the delay. */
+        RECONNECTING,
+        /** The gateway dropped messages for this device because it read too slowly. */
+        SLOW_CONSUMER,
+        /** The client was closed and will not reconnect. */
+        CLOSED
+    }
+
+    /**
+     * Called once per event.
+     *
+     * @param event  what happened
+     * @param detail a human-readable detail (close reason, delay, gateway message), never {@code null}
+     */
+    default void onEvent(Event event, String detail) {
+    }
+}

@@ -1,0 +1,38 @@
+package com.pharmabridge.sdk;
+
+import com.pharmabridge.protocol.ErrorCode;
+
+/**
+ * A failure reported by the gateway (an Error message) or by the client itself, with a code. Gateway codes are the
+ * wire names of {@link ErrorCode}; client-side codes are {@link #CLOSED}, {@link #DISCONNECTED} and
+ * {@link #TIMEOUT}.
+ */
+public class DeviceException extends RuntimeException {
+    /** The client was closed before the operation finished. */
+    public static final String CLOSED = "CLOSED";
+    /** The connection dropped before the answer came (requests are not re-sent). */
+    public static final String DISCONNECTED = "DISCONNECTED";
+    /** No answer came within the client's own timeout. */
+    public static final String TIMEOUT = "TIMEOUT";
+
+    private final String code;
+
+    /**
+     * @param code    the wire error code or a client-side code
+     * @param message what went wrong
+     */
+    public DeviceException(String code, String message) {
+        super(code + ": " + message);
+        this.code = code;
+    }
+
+    /** @return the wire error code (e.g. {@code NOT_AUTHORIZED}) or a client-side code */
+    public String code() {
+        return code;
+    }
+
+    /** @return the code as a protocol enum, or {@code null} for a client-side or unknown code */
+    public ErrorCode errorCode() {
+        return ErrorCode.fromWireName(code);
+    }
+}
