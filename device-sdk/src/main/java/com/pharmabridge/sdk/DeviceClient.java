@@ -56,6 +56,8 @@ public final class DeviceClient implements AutoCloseable {
     private final LinkedHashMap<String, String> pending = new LinkedHashMap<>(); // guarded by lock
     private final ArrayDeque<String> unsent = new ArrayDeque<>(); // guarded by lock
     private final Set<String> inFlight = new HashSet<>(); // guarded by lock
+    /** Publishes pending when the session began (re-sends and journal replay); guarded by lock. */
+    private final Set<String> backlog = new HashSet<>();
 
     private final Map<String, CompletableFuture<PublishAck>> publishFutures = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> requests = new ConcurrentHashMap<>();
@@ -427,6 +429,8 @@ public final class DeviceClient implements AutoCloseable {
             inFlight.clear();
             unsent.clear();
             unsent.addAll(pending.keySet());
+            backlog.clear();
+            backlog.addAll(pending.keySet());
             lock.notifyAll();
         }
         backoff.reset();
@@ -453,6 +457,7 @@ public final class DeviceClient implements AutoCloseable {
             known = pending.remove(correlationId) != null;
             if (known) {
                 inFlight.remove(correlationId);
+                backlog.remove(correlationId);
                 journal.remove(correlationId);
                 pumpLocked();
             }
@@ -497,6 +502,7 @@ public final class DeviceClient implements AutoCloseable {
             if (!retry) {
                 pending.remove(correlationId);
                 inFlight.remove(correlationId);
+                backlog.remove(correlationId);
                 journal.remove(correlationId);
                 pumpLocked();
             }
@@ -610,7 +616,10 @@ public final class DeviceClient implements AutoCloseable {
         if (!authenticated || link == null) {
             return;
         }
-        while (inFlight.size() < options.maxInFlight() && !unsent.isEmpty()) {
+        // What was kept across a disconnect or a restart goes out one at a time: a refusal (rate limit, NATS away)
+        // then holds everything behind it, so the stream receives the backlog in the order it was taken.
+        int window = backlog.isEmpty() ? options.maxInFlight() : 1;
+        while (inFlight.size() < window && !unsent.isEmpty()) {
             String id = unsent.poll();
             String envelope = pending.get(id);
             if (envelope != null && inFlight.add(id)) {
