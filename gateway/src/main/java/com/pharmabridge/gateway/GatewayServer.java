@@ -8,6 +8,7 @@ import com.pharmabridge.gateway.auth.RegistryWatcher;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.metrics.GatewayMetrics;
+import com.pharmabridge.gateway.natsserver.NatsServerProcess;
 import com.pharmabridge.gateway.registry.DeviceRegistry;
 import com.pharmabridge.gateway.registry.DeviceRecord;
 import com.pharmabridge.gateway.session.DeviceSession;
@@ -30,9 +31,6 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +77,7 @@ public final class GatewayServer implements AutoCloseable {
                     () -> bridge.streamDrift().size());
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
             Router router = new HttpApi(services).router(vertx);
-            int port = config.gateway().port() == 0 ? freePort() : config.gateway().port();
+            int port = config.gateway().port() == 0 ? NatsServerProcess.freePort() : config.gateway().port();
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(config.gateway().host())
                     .setPort(port)
@@ -179,12 +177,6 @@ public final class GatewayServer implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, seconds);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
 
     public int port() {
         return port;
@@ -232,9 +224,5 @@ public final class GatewayServer implements AutoCloseable {
         }
         bridge.close();
         LOG.info("Gateway {} stopped", config.gateway().id());
-    }
-
-    public Duration shutdownTimeout() {
-        return config.gateway().shutdownTimeout();
     }
 }

@@ -24,12 +24,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * The gateway's one NATS connection and what sessions do with it. Nothing here blocks: publishes are queued (or
@@ -61,7 +59,6 @@ public final class NatsBridge implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final List<Consumer<Boolean>> readinessListeners = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextDispatcher = new AtomicInteger();
     private volatile Connection connection;
     private volatile JetStream jetStream;
@@ -152,7 +149,6 @@ public final class NatsBridge implements AutoCloseable {
             }
             case DISCONNECTED, CLOSED -> {
                 lastProblem = "NATS connection " + event.getEvent();
-                fireReadiness();
             }
             default -> {
             }
@@ -175,7 +171,6 @@ public final class NatsBridge implements AutoCloseable {
             LOG.error("Cannot provision JetStream streams: {}", e.getMessage());
             management.execute(this::retryProvisionLater);
         }
-        fireReadiness();
     }
 
     private void retryProvisionLater() {
@@ -190,14 +185,6 @@ public final class NatsBridge implements AutoCloseable {
         }
     }
 
-    private void fireReadiness() {
-        boolean ready = isReady();
-        readinessListeners.forEach(l -> l.accept(ready));
-    }
-
-    public void onReadinessChange(Consumer<Boolean> listener) {
-        readinessListeners.add(listener);
-    }
 
     public boolean isConnected() {
         Connection c = connection;

@@ -20,6 +20,16 @@ final class Checks {
         return subject;
     }
 
+    /** A subject to subscribe to: valid, wildcards allowed. */
+    static String subjectPattern(Envelope envelope) {
+        String subject = envelope.subject();
+        String problem = Subjects.validate(subject, true);
+        if (problem != null) {
+            throw new ProtocolException(ErrorCode.INVALID_SUBJECT, problem);
+        }
+        return subject;
+    }
+
     static void mayPublish(DeviceSession session, String subject) {
         if (!session.device().permissions().canPublish(subject)) {
             throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to publish to " + subject);

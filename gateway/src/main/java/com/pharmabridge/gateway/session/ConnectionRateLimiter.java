@@ -10,31 +10,27 @@ final class ConnectionRateLimiter {
     /** Beyond this many hosts tracked, idle buckets (full again) are forgotten. */
     private static final int MAX_HOSTS = 50_000;
 
-    private final double perNano;
-    private final double burst;
-    private final ConcurrentHashMap<String, double[]> buckets = new ConcurrentHashMap<>();
+    private final int perSecond;
+    private final int burst;
+    /** Each bucket is touched only inside compute for its key, which serialises access to it. */
+    private final ConcurrentHashMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     ConnectionRateLimiter(int perSecond, int burst) {
-        this.perNano = perSecond / 1e9;
+        this.perSecond = perSecond;
         this.burst = Math.max(1, burst);
     }
 
     /** @return true when this host may open another connection now */
     boolean allow(String host) {
         if (buckets.size() > MAX_HOSTS) {
-            long now = System.nanoTime();
-            buckets.values().removeIf(b -> b[0] + (now - (long) b[1]) * perNano >= burst);
+            for (String known : buckets.keySet()) {
+                buckets.computeIfPresent(known, (h, bucket) -> bucket.isFull() ? null : bucket);
+            }
         }
         boolean[] allowed = new boolean[1];
         buckets.compute(host, (h, bucket) -> {
-            long now = System.nanoTime();
-            double[] b = bucket == null ? new double[]{burst, now} : bucket;
-            b[0] = Math.min(burst, b[0] + (now - (long) b[1]) * perNano);
-            b[1] = now;
-            if (b[0] >= 1) {
-                b[0] -= 1;
-                allowed[0] = true;
-            }
+            TokenBucket b = bucket == null ? new TokenBucket(perSecond, burst) : bucket;
+            allowed[0] = b.tryTake() == 0;
             return b;
         });
         return allowed[0];

@@ -11,7 +11,6 @@ import java.time.Instant;
 
 /** Turns a NATS message into the Message (type 3) envelope a device receives. */
 final class Deliveries {
-    static final String DEVICE_ID_HEADER = "Device-Id";
     private static final String INBOX_PREFIX = "_INBOX.";
 
     private Deliveries() {
@@ -25,7 +24,7 @@ final class Deliveries {
                 .field("timestamp", Instant.now().toString());
         Headers headers = message.getHeaders();
         if (headers != null) {
-            writer.field("deviceId", headers.getFirst(DEVICE_ID_HEADER));
+            writer.field("deviceId", headers.getFirst(PublishHeaders.DEVICE_ID));
         }
         return writer.field("replyTo", replyTo).field("ackId", ackId).build();
     }

@@ -183,8 +183,4 @@ final class DurableSubscription implements DeviceSubscription {
             return null;
         }, false));
     }
-
-    String consumerName() {
-        return consumerName;
-    }
 }

@@ -7,7 +7,6 @@ import com.pharmabridge.protocol.EnvelopeWriter;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
-import com.pharmabridge.protocol.Subjects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,11 +19,7 @@ final class SubscribeHandler implements InboundHandler {
 
     @Override
     public void handle(DeviceSession session, Envelope envelope) {
-        String subject = envelope.subject();
-        String problem = Subjects.validate(subject, true);
-        if (problem != null) {
-            throw new ProtocolException(ErrorCode.INVALID_SUBJECT, problem);
-        }
+        String subject = Checks.subjectPattern(envelope);
         if (!session.device().permissions().canSubscribe(subject)) {
             throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to subscribe to " + subject);
         }

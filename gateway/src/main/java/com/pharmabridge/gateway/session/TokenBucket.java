@@ -30,6 +30,12 @@ final class TokenBucket {
         return Math.max(1, (long) Math.ceil((amount - tokens) / tokensPerNano / 1e6));
     }
 
+    /** @return true when the bucket has refilled completely, i.e. it has not been used for a while */
+    boolean isFull() {
+        refill();
+        return tokens >= capacity;
+    }
+
     /** Gives back tokens taken for a message that was then refused for another reason. */
     void giveBack(long amount) {
         tokens = Math.min(capacity, tokens + amount);
