@@ -5,7 +5,8 @@ import com.pharmabridge.gateway.config.ConfigLoader;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.natsserver.NatsServerProcess;
 import com.pharmabridge.simulator.LineSimulator;
-import com.pharmabridge.simulator.SimulationOptions;
+import com.pharmabridge.simulator.LineDescription;
+import com.pharmabridge.simulator.LineDescriptionLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,22 +37,26 @@ public final class DemoLauncher implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Gateway port; 0 picks a free one (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--lines", defaultValue = "1", description = "Packaging lines to simulate (default ${DEFAULT-VALUE})")
+    @Option(names = "--line", description = "Line description (YAML) to simulate; default: one line of four machines "
+            + "and an HMI per --lines (see line-simulator/src/main/resources/lines/example.yaml)")
+    Path lineFile;
+
+    @Option(names = "--lines", defaultValue = "1", description = "Lines of the default description (default ${DEFAULT-VALUE})")
     int lines;
 
-    @Option(names = "--rate", defaultValue = "5", description = "Messages per second per machine (default ${DEFAULT-VALUE})")
-    double rate;
+    @Option(names = "--speed", description = "Simulated seconds per real second, or max (default: the description's, "
+            + "1 for the default line)")
+    String speed;
 
-    @Option(names = "--duration", description = "Stop after this many seconds (default: run until Ctrl-C)")
+    @Option(names = "--duration", description = "Stop after this many real seconds (default: when the description's "
+            + "duration is simulated, or Ctrl-C)")
     Long durationSeconds;
-
-    @Option(names = "--batch", defaultValue = "B2026-0001", description = "Batch id stamped on the line's data")
-    String batchId;
 
     public static void main(String[] args) {
         CommandLine cli = new CommandLine(new DemoLauncher());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof IllegalStateException || e instanceof com.pharmabridge.gateway.config.ConfigException) {
+            if (e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                    || e instanceof com.pharmabridge.gateway.config.ConfigException) {
                 commandLine.getErr().println("error: " + e.getMessage());
                 return 2;
             }
@@ -64,11 +69,32 @@ public final class DemoLauncher implements Callable<Integer> {
         System.exit(cli.execute(args));
     }
 
+    private LineDescription description() {
+        LineDescription base = lineFile != null ? LineDescriptionLoader.load(lineFile)
+                : LineDescription.standard("chicago", lines, 1, 42);
+        if (speed == null) {
+            return base;
+        }
+        double chosen;
+        if ("max".equalsIgnoreCase(speed)) {
+            chosen = Double.POSITIVE_INFINITY;
+        } else {
+            try {
+                chosen = Double.parseDouble(speed);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--speed: expected a number above 0 or max, got " + speed);
+            }
+        }
+        return new LineDescription(base.seed(), chosen, base.duration(), base.start(), base.offlineStore(),
+                base.plants(), base.outages());
+    }
+
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dataDir);
         Path registryFile = dataDir.resolve("devices.yaml");
-        DemoLine.Result line = DemoLine.register(DemoLine.deviceTypes(), "chicago", lines);
+        LineDescription description = description();
+        DemoLine.Result line = DemoLine.register(DemoLine.deviceTypes(), description);
         Map<String, String> overrides = new HashMap<>(System.getenv());
         overrides.putIfAbsent("GATEWAY_HOST", "127.0.0.1"); // a demo has no business on other interfaces
         overrides.put("GATEWAY_PORT", Integer.toString(port));
@@ -97,16 +123,22 @@ public final class DemoLauncher implements Callable<Integer> {
             URI ws = URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
             System.out.println("Gateway on " + ws + "  (health: http://127.0.0.1:" + gateway.port()
                     + "/ready, devices: /devices, metrics: /metrics)");
-            System.out.println("Simulating " + line.devices().size() + " machines on " + lines
-                    + " line(s); Ctrl-C to stop.");
-            LineSimulator simulator = running.add(LineSimulator.start(ws, line.devices(),
-                    new SimulationOptions(rate, batchId, 42L)));
-            LiveSummary summary = running.add(new LiveSummary(url, simulator, line.devices().size()));
+            System.out.println("Simulating " + description.deviceIds().size() + " devices on "
+                    + description.lines().size() + " line(s) at speed "
+                    + (description.asFastAsPossible() ? "max" : description.speed())
+                    + (description.duration() == null ? "" : " for " + description.duration() + " simulated")
+                    + "; offline stores in " + dataDir.resolve("offline") + "; Ctrl-C to stop.");
+            LineSimulator simulator = running.add(LineSimulator.start(ws, description, line.tokens(), dataDir));
+            LiveSummary summary = running.add(new LiveSummary(url, simulator));
             long end = durationSeconds == null ? Long.MAX_VALUE
                     : System.nanoTime() + Duration.ofSeconds(durationSeconds).toNanos();
             while (System.nanoTime() < end && !running.stopped()) {
                 summary.print();
-                TimeUnit.SECONDS.sleep(1);
+                if (simulator.awaitAllAcknowledged(Duration.ofSeconds(1))) {
+                    System.out.println();
+                    System.out.println("Simulated " + description.duration() + "; every message acknowledged.");
+                    break;
+                }
             }
         } finally {
             running.stopAll();

@@ -1,19 +1,25 @@
 package com.pharmabridge.demo;
 
+import com.pharmabridge.gateway.policy.DeviceLimits;
 import com.pharmabridge.gateway.registry.DeviceRegistry;
 import com.pharmabridge.gateway.registry.DeviceType;
 import com.pharmabridge.simulator.Equipment;
-import com.pharmabridge.simulator.SimulatedDevice;
+import com.pharmabridge.simulator.LineDescription;
+import com.pharmabridge.simulator.LinePermissions;
 
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The demo's device registry: one device type per kind of machine, with the seed's subject hierarchy as its
- * permissions, and one machine of each kind per line. Tokens are new on every run and live only in memory.
+ * The demo's device registry: one device type per kind of machine and one for HMIs, with the seed's subject
+ * hierarchy as their permissions, and every device of a line description registered with a new token. Tokens are
+ * new on every run and live only in memory.
  */
 final class DemoLine {
+    /** A simulated line runs faster than real time: its devices may publish far more than a real machine. */
+    static final DeviceLimits SIMULATED_DEVICE_LIMITS = new DeviceLimits(2_000, 4_000, null, null, null, null);
+
     private DemoLine() {
     }
 
@@ -21,38 +27,33 @@ final class DemoLine {
     static DeviceRegistry deviceTypes() {
         DeviceRegistry registry = DeviceRegistry.empty();
         for (Equipment equipment : Equipment.values()) {
-            String kind = equipment.subjectToken();
-            registry = registry.withType(new DeviceType(kind,
-                    List.of("factory.${plant}.${line}." + kind + ".>",
-                            "telemetry.${line}." + kind + ".>",
-                            "alerts.${plant}.${line}.>",
-                            "quality.${line}." + kind + ".>",
-                            "events.${line}." + kind + ".>"),
-                    List.of("commands.${line}." + kind + ".>", "commands.${line}.${deviceId}.>"),
-                    List.of()));
+            registry = registry.withType(new DeviceType(equipment.subjectToken(),
+                    LinePermissions.machinePublish(equipment), LinePermissions.machineSubscribe(equipment),
+                    List.of(), SIMULATED_DEVICE_LIMITS));
         }
-        return registry.withType(new DeviceType("hmi",
-                List.of("commands.${line}.>", "batch.>", "events.${line}.hmi.>"),
-                List.of("factory.${plant}.${line}.>", "alerts.${plant}.${line}.>"),
-                List.of()));
+        return registry.withType(new DeviceType(LinePermissions.HMI_TYPE, LinePermissions.hmiPublish(),
+                LinePermissions.hmiSubscribe(), List.of(), SIMULATED_DEVICE_LIMITS));
     }
 
-    /** Registers one machine of each kind on each line; returns the registry and the devices with their tokens. */
-    static Result register(DeviceRegistry registry, String plant, int lines) {
-        List<SimulatedDevice> devices = new ArrayList<>();
-        for (int l = 1; l <= lines; l++) {
-            String line = "line" + l;
-            for (Equipment equipment : Equipment.values()) {
-                String id = equipment.subjectToken() + "-" + line + "-01";
-                DeviceRegistry.Registration registration = registry.add(id, equipment.subjectToken(),
-                        Map.of("plant", plant, "line", line), List.of(), List.of(), List.of());
+    /** Registers every machine and HMI of {@code description}; returns the registry and each device's token. */
+    static Result register(DeviceRegistry registry, LineDescription description) {
+        Map<String, String> tokens = new HashMap<>();
+        for (LineDescription.Line line : description.lines()) {
+            Map<String, String> attributes = Map.of("plant", line.plant(), "line", line.id());
+            DeviceRegistry.Registration hmi = registry.add(line.hmiId(), LinePermissions.HMI_TYPE, attributes, List.of(), List.of(),
+                    List.of());
+            registry = hmi.registry();
+            tokens.put(line.hmiId(), hmi.token());
+            for (LineDescription.Machine machine : line.machines()) {
+                DeviceRegistry.Registration registration = registry.add(machine.id(),
+                        machine.equipment().subjectToken(), attributes, List.of(), List.of(), List.of());
                 registry = registration.registry();
-                devices.add(new SimulatedDevice(id, registration.token(), equipment, plant, line));
+                tokens.put(machine.id(), registration.token());
             }
         }
-        return new Result(registry, devices);
+        return new Result(registry, Map.copyOf(tokens));
     }
 
-    record Result(DeviceRegistry registry, List<SimulatedDevice> devices) {
+    record Result(DeviceRegistry registry, Map<String, String> tokens) {
     }
 }

@@ -9,33 +9,40 @@ import io.nats.client.Options;
 import java.time.Duration;
 import java.util.List;
 
-/** The demo's one status line: machines connected, messages stored per stream, acknowledged and refused. */
+/**
+ * The demo's one status line: simulated time (UTC), devices connected, messages stored per stream, acknowledged,
+ * waiting in offline stores and refused, batches completed/started, commands obeyed/sent.
+ */
 final class LiveSummary implements AutoCloseable {
+    private static final java.time.format.DateTimeFormatter SIM_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
     private static final List<String> STREAMS = List.of("TELEMETRY", "EVENTS", "ALERTS", "QUALITY", "BATCHES", "COMMANDS");
 
     private final Connection connection;
     private final JetStreamManagement jsm;
     private final LineSimulator simulator;
-    private final int machines;
     private final boolean terminal = System.console() != null;
     private int printed;
 
-    LiveSummary(String natsUrl, LineSimulator simulator, int machines) throws Exception {
+    LiveSummary(String natsUrl, LineSimulator simulator) throws Exception {
         this.connection = Nats.connect(new Options.Builder().server(natsUrl).connectionName("demo-summary")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).build());
         this.jsm = connection.jetStreamManagement();
         this.simulator = simulator;
-        this.machines = machines;
     }
 
     String line() {
+        LineSimulator.Totals totals = simulator.totals();
         StringBuilder out = new StringBuilder()
-                .append("machines ").append(simulator.connectedDevices()).append('/').append(machines).append(" |");
+                .append(SIM_TIME.format(totals.simulatedTime())).append(" | devices ").append(totals.connected())
+                .append('/').append(totals.devices()).append(" |");
         for (String stream : STREAMS) {
             out.append(' ').append(stream).append(' ').append(count(stream));
         }
-        return out.append(" | acked ").append(simulator.acknowledged())
-                .append(" refused ").append(simulator.refused()).toString();
+        return out.append(" | acked ").append(totals.acknowledged()).append(" pending ").append(totals.pending())
+                .append(" refused ").append(totals.refused()).append(" | batches ").append(totals.batchesCompleted())
+                .append('/').append(totals.batchesStarted()).append(" commands ").append(totals.commandsObeyed())
+                .append('/').append(totals.commandsSent()).toString();
     }
 
     private String count(String stream) {

@@ -26,7 +26,7 @@ class DemoRunTest {
         try (NatsFixture nats = NatsFixture.start()) {
             long started = System.nanoTime();
             int exit = new CommandLine(new DemoLauncher()).execute("--data", data.toString(), "--nats-url", nats.url(),
-                    "--port", "0", "--duration", "8", "--rate", "10");
+                    "--port", "0", "--duration", "8", "--speed", "20");
             assertThat(exit).isZero();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
 

@@ -14,13 +14,13 @@ final class CasePackerGenerator extends CycleGenerator {
     private static final double CARTON_KG = 0.52;
 
     private final SubjectHierarchy subjects;
-    private final String batchId;
+    private final MachineContext context;
     private final RandomGenerator random;
     private long caseNumber;
 
-    CasePackerGenerator(SimulatedDevice device, String batchId, RandomGenerator random) {
+    CasePackerGenerator(SimulatedDevice device, MachineContext context, RandomGenerator random) {
         this.subjects = new SubjectHierarchy(device);
-        this.batchId = batchId;
+        this.context = context;
         this.random = random;
     }
 
@@ -33,14 +33,19 @@ final class CasePackerGenerator extends CycleGenerator {
         }
         weight = JsonPayload.round(weight, 3);
         boolean accepted = Math.abs(weight - TARGET_KG) <= TOLERANCE_KG;
+        if (accepted) {
+            produced++;
+        } else {
+            rejected++;
+        }
         out.add(new Reading(subjects.factory("weight"), JsonPayload.object()
                 .number("value", weight, 3).text("unit", "kg").number("target", TARGET_KG, 2)
                 .number("tolerance", TOLERANCE_KG, 2).bool("accepted", accepted).integer("case", caseNumber)
-                .text("batchId", batchId).build()));
+                .text("batchId", context.batchId()).build()));
         if (!accepted) {
             out.add(new Reading(subjects.quality("weight-check"), JsonPayload.object()
                     .text("result", "fail").number("value", weight, 3).number("target", TARGET_KG, 2)
-                    .number("tolerance", TOLERANCE_KG, 2).integer("case", caseNumber).text("batchId", batchId)
+                    .number("tolerance", TOLERANCE_KG, 2).integer("case", caseNumber).text("batchId", context.batchId())
                     .build()));
         }
     }

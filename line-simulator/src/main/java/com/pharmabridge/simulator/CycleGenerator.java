@@ -11,6 +11,10 @@ import java.util.List;
  */
 abstract class CycleGenerator implements TelemetryGenerator {
     private final ArrayDeque<Reading> queue = new ArrayDeque<>();
+    /** Good units made since the last {@link #resetCounts()}: what the machine's own counter shows. */
+    protected long produced;
+    /** Units rejected since the last {@link #resetCounts()}. */
+    protected long rejected;
     private final List<Reading> cycle = new ArrayList<>();
 
     @Override
@@ -21,6 +25,20 @@ abstract class CycleGenerator implements TelemetryGenerator {
             queue.addAll(cycle);
         }
         return queue.poll();
+    }
+
+    long produced() {
+        return produced;
+    }
+
+    long rejected() {
+        return rejected;
+    }
+
+    /** Zeroes the unit counters, as an operator does at the start of a batch. */
+    void resetCounts() {
+        produced = 0;
+        rejected = 0;
     }
 
     /** Advances the machine by one cycle and adds what it reports, in order; must add at least one reading. */

@@ -40,6 +40,12 @@ final class JsonPayload {
         return this;
     }
 
+    /** Writes {@code json}, one JSON value built by the caller, as the value of {@code name}. */
+    JsonPayload raw(String name, String json) {
+        name(name).append(json);
+        return this;
+    }
+
     String build() {
         return out.append('}').toString();
     }

@@ -16,18 +16,23 @@ final class SerializationGenerator extends CycleGenerator {
     static final int SHELF_LIFE_MONTHS = 24;
 
     private final SubjectHierarchy subjects;
-    private final String batchId;
+    private final MachineContext context;
     private final RandomGenerator random;
     private final String gtin;
     private final String expiry;
     private final SerialNumbers serials;
 
-    /** @param productionDate the day the batch is packed; the expiry follows from it */
-    SerializationGenerator(SimulatedDevice device, String batchId, RandomGenerator random, LocalDate productionDate) {
+    /**
+     * @param productionDate the day the batch is packed; the expiry follows from it
+     * @param gtin           the product's GTIN (14 digits, valid check digit), or {@code null} for one drawn at random
+     */
+    SerializationGenerator(SimulatedDevice device, MachineContext context, RandomGenerator random,
+                           LocalDate productionDate, String gtin) {
         this.subjects = new SubjectHierarchy(device);
-        this.batchId = batchId;
+        this.context = context;
         this.random = random;
-        this.gtin = productGtin(random);
+        String drawn = productGtin(random); // drawn either way, so a given GTIN does not shift the data that follows
+        this.gtin = gtin == null ? drawn : gtin;
         // Expiry is printed as the last day of the month the shelf life ends in: the usual pharma convention.
         this.expiry = productionDate.plusMonths(SHELF_LIFE_MONTHS).with(TemporalAdjusters.lastDayOfMonth())
                 .format(EXPIRY_FORMAT);
@@ -40,13 +45,18 @@ final class SerializationGenerator extends CycleGenerator {
         boolean readable = random.nextDouble() >= 0.005;
         String grade = readable ? printGrade() : "D";
         out.add(new Reading(subjects.factory("read"), JsonPayload.object()
-                .text("gtin", gtin).text("lot", batchId).text("expiry", expiry).text("serial", serial)
-                .text("grade", grade).bool("readable", readable).text("batchId", batchId).build()));
+                .text("gtin", gtin).text("lot", context.batchId()).text("expiry", expiry).text("serial", serial)
+                .text("grade", grade).bool("readable", readable).text("batchId", context.batchId()).build()));
         // ISO/IEC 15415 grade C is the usual lowest acceptable grade for pharma codes.
         boolean pass = readable && !"D".equals(grade);
+        if (pass) {
+            produced++;
+        } else {
+            rejected++;
+        }
         out.add(new Reading(subjects.quality("vision-inspection"), JsonPayload.object()
                 .text("result", pass ? "pass" : "fail").text("grade", grade).text("serial", serial)
-                .text("batchId", batchId).build()));
+                .text("batchId", context.batchId()).build()));
     }
 
     String gtin() {

@@ -23,14 +23,14 @@ public record SimulatedDevice(String deviceId, String token, Equipment equipment
         requireSubjectToken(line, "line");
     }
 
-    private static void requireText(String value, String name) {
+    static void requireText(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(name + " is required");
         }
     }
 
     // plant and line become single subject tokens: a dot or wildcard would silently change the hierarchy.
-    private static void requireSubjectToken(String value, String name) {
+    static void requireSubjectToken(String value, String name) {
         requireText(value, name);
         if (value.indexOf('.') >= 0 || Subjects.validate(value, false) != null) {
             throw new IllegalArgumentException(name + " must be one subject token (A-Z a-z 0-9 - _): " + value);

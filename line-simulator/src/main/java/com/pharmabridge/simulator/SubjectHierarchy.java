@@ -2,19 +2,21 @@ package com.pharmabridge.simulator;
 
 /**
  * Builds subjects of the project's hierarchy for one device:
- * {@code factory.{plant}.{line}.{equipment}.{metric}}, {@code alerts.{plant}.{line}.{alert-type}} and
- * {@code quality.{line}.{equipment}.{inspection-type}}.
+ * {@code factory.{plant}.{line}.{equipment}.{metric}}, {@code alerts.{plant}.{line}.{alert-type}},
+ * {@code quality.{line}.{equipment}.{inspection-type}} and {@code events.{line}.{equipment}.{event-type}}.
  */
 final class SubjectHierarchy {
     private final String factoryPrefix;
     private final String alertsPrefix;
     private final String qualityPrefix;
+    private final String eventsPrefix;
 
     SubjectHierarchy(SimulatedDevice device) {
         String equipment = device.equipment().subjectToken();
         factoryPrefix = "factory." + device.plant() + "." + device.line() + "." + equipment + ".";
         alertsPrefix = "alerts." + device.plant() + "." + device.line() + ".";
         qualityPrefix = "quality." + device.line() + "." + equipment + ".";
+        eventsPrefix = "events." + device.line() + "." + equipment + ".";
     }
 
     String factory(String metric) {
@@ -27,5 +29,9 @@ final class SubjectHierarchy {
 
     String quality(String inspectionType) {
         return qualityPrefix + inspectionType;
+    }
+
+    String event(String eventType) {
+        return eventsPrefix + eventType;
     }
 }

@@ -9,17 +9,27 @@ final class TelemetryGenerators {
     }
 
     /**
+     * @param context        batch, time and setpoint of the machine, read every cycle
      * @param random         the device's own stream of the run's seed (see {@link #deviceRandom})
-     * @param productionDate today's date on the device's clock
+     * @param productionDate the day the line packs; serialization prints an expiry from it
+     * @param gtin           the product's GTIN for serialization, or {@code null} for one drawn from the seed
      */
-    static TelemetryGenerator forDevice(SimulatedDevice device, String batchId, SplittableRandom random,
-                                        LocalDate productionDate) {
+    static CycleGenerator forDevice(SimulatedDevice device, MachineContext context, SplittableRandom random,
+                                    LocalDate productionDate, String gtin) {
         return switch (device.equipment()) {
-            case BLISTER_SEALER -> new BlisterSealerGenerator(device, batchId, random);
-            case CARTONER -> new CartonerGenerator(device, batchId, random);
-            case CASE_PACKER -> new CasePackerGenerator(device, batchId, random);
-            case SERIALIZATION -> new SerializationGenerator(device, batchId, random, productionDate);
+            case BLISTER_SEALER -> new BlisterSealerGenerator(device, context, random);
+            case CARTONER -> new CartonerGenerator(device, context, random);
+            case CASE_PACKER -> new CasePackerGenerator(device, context, random);
+            case SERIALIZATION -> new SerializationGenerator(device, context, random, productionDate, gtin);
         };
+    }
+
+    /** A generator for one fixed batch at the default setpoint, outside any line. */
+    static CycleGenerator forDevice(SimulatedDevice device, String batchId, SplittableRandom random,
+                                    LocalDate productionDate) {
+        MachineContext fixed = MachineContext.fixed(batchId, productionDate.atStartOfDay().toInstant(
+                java.time.ZoneOffset.UTC), BlisterSealerGenerator.SETPOINT_C);
+        return forDevice(device, fixed, random, productionDate, null);
     }
 
     /**

@@ -51,7 +51,7 @@ class SerializationGeneratorTest {
     @Test
     void expiryIsTheLastDayOfAMonthEvenInFebruary() {
         SimulatedDevice device = TestReadings.device(Equipment.SERIALIZATION);
-        var generator = new SerializationGenerator(device, BATCH, new java.util.SplittableRandom(1),
+        var generator = TelemetryGenerators.forDevice(device, BATCH, new java.util.SplittableRandom(1),
                 LocalDate.of(2026, 2, 10));
         assertThat(TestReadings.take(generator, 1).get(0).payload().path("expiry").asText()).isEqualTo("280229");
     }

@@ -3,7 +3,8 @@ package com.pharmabridge.simulator;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,23 +39,14 @@ class ValidationTest {
     }
 
     @Test
-    void optionsNeedAPositiveRateAndABatch() {
-        assertThatThrownBy(() -> new SimulationOptions(0, "B1", 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SimulationOptions(Double.NaN, "B1", 1))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SimulationOptions(20_000, "B1", 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new SimulationOptions(1, " ", 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThat(new SimulationOptions(0.5, "B1", 1).messagesPerSecondPerDevice()).isEqualTo(0.5);
-    }
-
-    @Test
-    void simulatorRefusesDuplicateDeviceIdsAndNonWebSocketUris() {
-        SimulatedDevice a = new SimulatedDevice("d", "t", Equipment.CARTONER, "chicago", "line1");
-        SimulatedDevice b = new SimulatedDevice("d", "t", Equipment.CASE_PACKER, "chicago", "line1");
-        SimulationOptions options = new SimulationOptions(1, "B1", 1);
-        assertThatThrownBy(() -> LineSimulator.start(URI.create("ws://127.0.0.1:1/ws"), List.of(a, b), options))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("twice");
-        assertThatThrownBy(() -> LineSimulator.start(URI.create("http://127.0.0.1:1/ws"), List.of(a), options))
-                .isInstanceOf(IllegalArgumentException.class);
+    void simulatorRefusesNonWebSocketUrisAndDevicesWithoutTokens() {
+        LineDescription line = LineDescription.standard("chicago", 1, 1, 1);
+        Map<String, String> tokens = new HashMap<>();
+        line.deviceIds().forEach(id -> tokens.put(id, "t"));
+        assertThatThrownBy(() -> LineSimulator.start(URI.create("http://127.0.0.1:1/ws"), line, tokens, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ws://");
+        tokens.remove("cartoner-line1-01");
+        assertThatThrownBy(() -> LineSimulator.start(URI.create("ws://127.0.0.1:1/ws"), line, tokens, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cartoner-line1-01");
     }
 }

@@ -60,8 +60,12 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     public GatewayFixture device(String id, String type, String line) {
-        DeviceRegistry.Registration registration = registry.add(id, type, Map.of("line", line, "plant", "chicago"),
-                List.of(), List.of(), List.of());
+        return device(id, type, Map.of("line", line, "plant", "chicago"));
+    }
+
+    /** Registers a device with the given attributes (the ${...} variables of its type's permissions). */
+    public GatewayFixture device(String id, String type, Map<String, String> attributes) {
+        DeviceRegistry.Registration registration = registry.add(id, type, attributes, List.of(), List.of(), List.of());
         registry = registration.registry();
         tokens.put(id, registration.token());
         return this;

@@ -9,6 +9,7 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +21,28 @@ public final class StoredMessages {
 
     /** @return how many times each Correlation-Id header occurs among the stored messages on {@code subjects} */
     public static Map<String, Integer> correlationIdCounts(Connection connection, String subjects) throws Exception {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Message m : all(connection, subjects)) {
+            String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Correlation-Id");
+            counts.merge(String.valueOf(id), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** @return every stored message on {@code subjects} (one stream), in stream order */
+    public static List<Message> all(Connection connection, String subjects) throws Exception {
         JetStreamSubscription sub = connection.jetStream().subscribe(subjects, PullSubscribeOptions.builder()
                 .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.All)
                         .ackPolicy(AckPolicy.None).build()).build());
-        Map<String, Integer> counts = new HashMap<>();
+        List<Message> messages = new ArrayList<>();
         try {
             List<Message> batch;
             while (!(batch = sub.fetch(1000, Duration.ofSeconds(1))).isEmpty()) {
-                for (Message m : batch) {
-                    String id = m.getHeaders() == null ? null : m.getHeaders().getFirst("Correlation-Id");
-                    counts.merge(String.valueOf(id), 1, Integer::sum);
-                }
+                messages.addAll(batch);
             }
         } finally {
             sub.unsubscribe();
         }
-        return counts;
+        return messages;
     }
 }
