@@ -223,6 +223,32 @@ public final class OfflineStore implements AutoCloseable {
      * @throws StoreException     if the database fails; nothing is stored
      */
     public StoredMessage add(String correlationId, String subject, byte[] payload, String deviceTimestamp) {
+        return addReportingDropped(correlationId, subject, payload, deviceTimestamp).message();
+    }
+
+    /**
+     * What {@link #addReportingDropped} did.
+     *
+     * @param message the stored message (or the one already held under that correlation id)
+     * @param dropped the messages deleted to make room under {@link StoreLimits.FullPolicy#DROP_OLDEST}, oldest first;
+     *                empty under {@code REFUSE_NEW} and whenever the message fitted
+     */
+    public record Added(StoredMessage message, List<StoredMessage> dropped) {
+        /** Copies the list. */
+        public Added {
+            Objects.requireNonNull(message, "message");
+            dropped = List.copyOf(dropped);
+        }
+    }
+
+    /**
+     * As {@link #add}, and also returns the messages that {@link StoreLimits.FullPolicy#DROP_OLDEST} deleted to make
+     * room, so that the caller can tell whoever waited for them (the SDK fails their futures).
+     *
+     * @throws StoreFullException as {@link #add}
+     * @throws StoreException     as {@link #add}
+     */
+    public Added addReportingDropped(String correlationId, String subject, byte[] payload, String deviceTimestamp) {
         requireText(correlationId, "correlationId");
         requireText(subject, "subject");
         Objects.requireNonNull(payload, "payload");
@@ -235,7 +261,7 @@ public final class OfflineStore implements AutoCloseable {
                 Optional<StoredMessage> existing = find(correlationId);
                 if (existing.isPresent()) {
                     connection.commit();
-                    return existing.get();
+                    return new Added(existing.get(), List.of());
                 }
                 List<StoredMessage> victims = makeRoom(correlationId, body.length);
                 long storedAtMs = clock.millis();
@@ -268,8 +294,8 @@ public final class OfflineStore implements AutoCloseable {
                 count++;
                 bytes += body.length;
                 added++;
-                return new StoredMessage(seq, correlationId, subject, body.clone(), deviceTimestamp,
-                        Instant.ofEpochMilli(storedAtMs), 0);
+                return new Added(new StoredMessage(seq, correlationId, subject, body.clone(), deviceTimestamp,
+                        Instant.ofEpochMilli(storedAtMs), 0), victims);
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly();
                 if (e instanceof StoreFullException full) {
@@ -436,6 +462,18 @@ public final class OfflineStore implements AutoCloseable {
      * Each is also counted in {@link Stats#expired()} and logged.
      */
     public List<StoredMessage> expire(Instant now) {
+        return expireAt(now);
+    }
+
+    /**
+     * As {@link #expire(Instant)}, at the current time of the clock this store was opened with (the clock that
+     * stamped {@link StoredMessage#storedAt()}).
+     */
+    public List<StoredMessage> expire() {
+        return expireAt(clock.instant());
+    }
+
+    private List<StoredMessage> expireAt(Instant now) {
         Objects.requireNonNull(now, "now");
         long cutoffMs = now.minus(limits.maxAge()).toEpochMilli();
         lock.lock();

@@ -212,6 +212,37 @@ class OfflineStoreTest {
     }
 
     @Test
+    void addReportingDroppedReturnsExactlyTheMessagesDroppedToMakeRoom() {
+        StoreLimits limits = new StoreLimits(100, 10, Duration.ofDays(1), FullPolicy.DROP_OLDEST);
+        try (OfflineStore store = OfflineStore.open(db(), limits)) {
+            assertThat(store.addReportingDropped("a", "s", new byte[3], null).dropped()).isEmpty();
+            store.add("b", "s", new byte[3], null);
+            store.add("c", "s", new byte[3], null);
+            OfflineStore.Added added = store.addReportingDropped("d", "s", new byte[7], null);
+            assertThat(ids(added.dropped())).containsExactly("a", "b");
+            assertThat(added.message().correlationId()).isEqualTo("d");
+            assertThat(store.addReportingDropped("d", "s", new byte[7], null).dropped())
+                    .as("an idempotent re-add drops nothing").isEmpty();
+            assertThat(store.stats().dropped()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void expireWithoutAnArgumentUsesTheStoresClock() {
+        MutableClock clock = new MutableClock(T0);
+        StoreLimits limits = new StoreLimits(100, 1_000, Duration.ofHours(1), FullPolicy.REFUSE_NEW);
+        try (OfflineStore store = OfflineStore.open(db(), limits, clock)) {
+            store.add("old", "s", bytes("1"), null);
+            clock.advance(Duration.ofMinutes(59));
+            store.add("young", "s", bytes("2"), null);
+            assertThat(store.expire()).isEmpty();
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(ids(store.expire())).containsExactly("old");
+            assertThat(ids(store.pending(0, 10))).containsExactly("young");
+        }
+    }
+
+    @Test
     void dropOldestDropsAsManyAsNeededForTheByteBound() {
         StoreLimits limits = new StoreLimits(100, 10, Duration.ofDays(1), FullPolicy.DROP_OLDEST);
         try (OfflineStore store = OfflineStore.open(db(), limits)) {
