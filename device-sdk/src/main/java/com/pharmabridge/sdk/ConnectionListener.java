@@ -2,7 +2,8 @@ package com.pharmabridge.sdk;
 
 /**
  * Receives lifecycle events of a {@link DeviceClient}, in the style of nats.java's {@code ConnectionListener}.
- * Called on the client's internal threads; implementations must return quickly and must not block.
+ * Called on the client's internal threads (those of its {@link ClientResources} when it shares them), sometimes on the
+ * thread that called {@link DeviceClient#publish}; implementations must return quickly and must not block.
  */
 public interface ConnectionListener {
 
@@ -20,6 +21,14 @@ public interface ConnectionListener {
         RECONNECTING,
         /** The gateway dropped messages for this device because it read too slowly. */
         SLOW_CONSUMER,
+        /**
+         * The journal is full: it refused a publish (the detail carries the
+         * {@link com.pharmabridge.sdk.store.StoreFullException}'s message, and the publish's future failed with it),
+         * or, under {@link com.pharmabridge.sdk.store.StoreLimits.FullPolicy#DROP_OLDEST}, it dropped older pending
+         * publishes to make room (the detail says how many; their futures failed with
+         * {@link DeviceException#DROPPED}). Raise an alarm: readings are being lost or refused.
+         */
+        BUFFER_FULL,
         /** The client was closed and will not reconnect. */
         CLOSED
     }

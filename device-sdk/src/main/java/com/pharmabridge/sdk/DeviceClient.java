@@ -6,6 +6,7 @@ import com.pharmabridge.protocol.EnvelopeWriter;
 import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.Subjects;
 import com.pharmabridge.sdk.ConnectionListener.Event;
+import com.pharmabridge.sdk.store.StoreFullException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,73 +16,145 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A device's connection to the gateway: authenticates, publishes with confirmation, subscribes, requests and
  * replies, and reconnects by itself with backoff. Unacknowledged publishes stay in the {@link PublishJournal} and are
  * re-sent with the same correlation id after every reconnect, so the gateway's de-duplication stores each once.
- * Subscriptions are re-established after every reconnect. Thread-safe; uses the JDK WebSocket and one scheduler
- * thread, never a thread per message. Handlers run on the receiving thread, one message at a time.
+ * Subscriptions are re-established after every reconnect.
+ *
+ * <p>Flow control: up to {@link DeviceClientOptions#maxInFlight()} publishes wait for their Ack at once. A
+ * {@code RATE_LIMIT} or {@code UNAVAILABLE} refusal pauses all sending for {@code retryAfterMs} (or the first
+ * reconnect delay), sends the refused publishes again first, in the order they were made, and lets the window grow
+ * back from one publish, doubling with each Ack; what waited across a reconnect or restart goes out one at a time.
+ * A silent connection (no answer within {@link DeviceClientOptions#heartbeatTimeout()}) is dropped and made again.
+ * When the journal has an age limit, expired publishes are removed periodically and their futures fail with
+ * {@link DeviceException#EXPIRED}. {@link #metrics()} counts what happened.
+ *
+ * <p>Thread-safe; uses the JDK WebSocket and one scheduler thread (or those of a shared {@link ClientResources}),
+ * never a thread per message. Handlers run on the receiving thread, one message at a time.
  */
 public final class DeviceClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SDK_VERSION = "java/1.0.0";
 
+    /** Shortest interval between two expiry runs. */
+    static final Duration MIN_EXPIRY_INTERVAL = Duration.ofSeconds(1);
+    /** Longest interval between two expiry runs. */
+    static final Duration MAX_EXPIRY_INTERVAL = Duration.ofSeconds(60);
+
     private final DeviceClientOptions options;
     private final ConnectionListener listener;
     private final PublishJournal journal;
+    private final ClientResources resources; // null when the client owns its scheduler and HTTP client
     private final HttpClient http;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff;
     private final String bootId;
     private final AtomicLong counter = new AtomicLong();
+    private final Counters counters = new Counters();
+    private volatile ScheduledFuture<?> heartbeatTask;
+    private volatile ScheduledFuture<?> expiryTask;
 
     private final Object lock = new Object();
     private WsLink link; // guarded by lock
     private boolean authenticated; // guarded by lock
     private boolean closed; // guarded by lock
     private long generation; // guarded by lock; counts authenticated sessions
-    private final LinkedHashMap<String, String> pending = new LinkedHashMap<>(); // guarded by lock
-    private final ArrayDeque<String> unsent = new ArrayDeque<>(); // guarded by lock
+    private long nextOrder; // guarded by lock; publish order of pending entries
+    private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>(); // guarded by lock
+    /** Pending ids to send, in order; may hold ids no longer pending (skipped when polled). Guarded by lock. */
+    private final ArrayDeque<String> unsent = new ArrayDeque<>();
     private final Set<String> inFlight = new HashSet<>(); // guarded by lock
     /** Publishes pending when the session began (re-sends and journal replay); guarded by lock. */
     private final Set<String> backlog = new HashSet<>();
+    /** Publishes refused with RATE_LIMIT/UNAVAILABLE, sent again when the pause ends; guarded by lock. */
+    private final Set<String> held = new LinkedHashSet<>();
+    private long pauseUntilNanos; // guarded by lock; nothing is sent before this time
+    private boolean wakeupScheduled; // guarded by lock
+    private int window; // guarded by lock; publishes that may await their Ack at once, 1..maxInFlight
 
     private final Map<String, CompletableFuture<PublishAck>> publishFutures = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> requests = new ConcurrentHashMap<>();
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final Map<String, Subscription> subscribeAcks = new ConcurrentHashMap<>();
 
+    /** A publish waiting for its Ack. Guarded by the client's lock. */
+    private static final class Pending {
+        final String envelope;
+        final long order;
+        /** Sent at least once, by this client or (for entries read back from the journal) by an earlier run. */
+        boolean sent;
+        /** Sent in an earlier session and not yet again in this one: its next send counts as a replay. */
+        boolean replayDue;
+
+        Pending(String envelope, long order, boolean sent) {
+            this.envelope = envelope;
+            this.order = order;
+            this.sent = sent;
+        }
+    }
+
+    /** The event counters behind {@link ClientMetrics}. */
+    private static final class Counters {
+        final LongAdder published = new LongAdder();
+        final LongAdder acknowledged = new LongAdder();
+        final LongAdder duplicates = new LongAdder();
+        final LongAdder replayed = new LongAdder();
+        final LongAdder retried = new LongAdder();
+        final LongAdder expired = new LongAdder();
+        final LongAdder dropped = new LongAdder();
+        final LongAdder refusedPermanently = new LongAdder();
+        final LongAdder bufferFullRefusals = new LongAdder();
+        final LongAdder reconnects = new LongAdder();
+    }
+
     private DeviceClient(DeviceClientOptions options) {
         this.options = options;
         this.listener = options.listener();
         this.journal = options.journal();
-        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(options.connectTimeout());
-        if (options.sslContext() != null) {
-            hb.sslContext(options.sslContext());
+        this.resources = options.resources();
+        if (resources != null) {
+            this.http = resources.httpClient(options.sslContext());
+            this.scheduler = resources.scheduler();
+        } else {
+            HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(options.connectTimeout());
+            if (options.sslContext() != null) {
+                hb.sslContext(options.sslContext());
+            }
+            this.http = hb.build();
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "device-client-" + options.deviceId());
+                t.setDaemon(true);
+                return t;
+            });
         }
-        this.http = hb.build();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "device-client-" + options.deviceId());
-            t.setDaemon(true);
-            return t;
-        });
         this.backoff = new Backoff(options.reconnectInitial(), options.reconnectMax(), options.reconnectJitter());
         this.bootId = newBootId();
+        this.window = options.maxInFlight();
+        if (journal.maxAge().isPresent()) {
+            // What grew too old while the process was not running is not replayed.
+            counters.expired.add(journal.expire().size());
+        }
         for (PublishJournal.Entry entry : journal.pendingInOrder()) {
-            pending.put(entry.correlationId(), entry.envelope());
+            pending.put(entry.correlationId(), new Pending(entry.envelope(), nextOrder++, true));
             publishFutures.put(entry.correlationId(), new CompletableFuture<>());
         }
     }
@@ -94,11 +167,39 @@ public final class DeviceClient implements AutoCloseable {
      * @return the client; close it when done
      */
     public static DeviceClient connect(DeviceClientOptions options) {
+        ClientResources shared = options.resources();
+        if (shared != null && shared.isClosed()) {
+            throw new IllegalStateException("client resources '" + shared.namePrefix() + "' are closed");
+        }
         DeviceClient client = new DeviceClient(options);
+        if (shared != null) {
+            shared.register(client);
+        }
         long heartbeat = options.heartbeatInterval().toMillis();
-        client.scheduler.scheduleAtFixedRate(client::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        client.heartbeatTask = client.scheduler.scheduleAtFixedRate(client::heartbeat, heartbeat, heartbeat,
+                TimeUnit.MILLISECONDS);
+        options.journal().maxAge().ifPresent(maxAge -> {
+            long every = expiryInterval(maxAge).toMillis();
+            client.expiryTask = client.scheduler.scheduleWithFixedDelay(client::expire, every, every,
+                    TimeUnit.MILLISECONDS);
+        });
+        synchronized (client.lock) {
+            if (client.closed) { // closed by another thread already: close() may have missed the tasks
+                client.cancelTasks();
+                return client;
+            }
+        }
         client.scheduler.execute(client::attempt);
         return client;
+    }
+
+    /** @return how often a journal with this age limit is expired: a tenth of it, within 1 s and 60 s */
+    static Duration expiryInterval(Duration maxAge) {
+        Duration tenth = maxAge.dividedBy(10);
+        if (tenth.compareTo(MIN_EXPIRY_INTERVAL) < 0) {
+            return MIN_EXPIRY_INTERVAL;
+        }
+        return tenth.compareTo(MAX_EXPIRY_INTERVAL) > 0 ? MAX_EXPIRY_INTERVAL : tenth;
     }
 
     /**
@@ -142,6 +243,22 @@ public final class DeviceClient implements AutoCloseable {
     }
 
     /**
+     * @return a consistent-enough snapshot of this client's counters: each counter is read atomically, the set of
+     *         them not (a publish acknowledged while the snapshot is taken may be counted in one field and not yet in
+     *         another)
+     */
+    public ClientMetrics metrics() {
+        int queued;
+        synchronized (lock) {
+            queued = pending.size();
+        }
+        Counters c = counters;
+        return new ClientMetrics(queued, c.published.sum(), c.acknowledged.sum(), c.duplicates.sum(),
+                c.replayed.sum(), c.retried.sum(), c.expired.sum(), c.dropped.sum(), c.refusedPermanently.sum(),
+                c.bufferFullRefusals.sum(), c.reconnects.sum());
+    }
+
+    /**
      * Publishes with confirmation. The message is kept in the journal until the gateway acknowledges it; it is re-sent
      * with the same correlation id after {@code RATE_LIMIT} (after {@code retryAfterMs}), after {@code UNAVAILABLE}
      * and after every reconnect.
@@ -149,7 +266,10 @@ public final class DeviceClient implements AutoCloseable {
      * @param subject     a subject without wildcards that this device may publish to
      * @param jsonPayload the payload, one valid JSON value, forwarded byte for byte
      * @return completes with the Ack, or fails with {@link DeviceException} for an Error the gateway will not change
-     *         its mind about (e.g. {@code NOT_AUTHORIZED}, {@code INVALID_MESSAGE}) or {@code CLOSED}
+     *         its mind about (e.g. {@code NOT_AUTHORIZED}, {@code INVALID_MESSAGE}), with {@code EXPIRED} or
+     *         {@code DROPPED} when the journal gave it up, or with {@code CLOSED}; fails at once with the journal's
+     *         exception when the journal refused it (a {@link StoreFullException} when full, also reported as
+     *         {@link Event#BUFFER_FULL})
      */
     public CompletableFuture<PublishAck> publish(String subject, String jsonPayload) {
         String correlationId = nextId("p");
@@ -157,20 +277,44 @@ public final class DeviceClient implements AutoCloseable {
                 .rawPayload(jsonPayload).correlationId(correlationId).field("timestamp", Instant.now().toString())
                 .build();
         CompletableFuture<PublishAck> future = new CompletableFuture<>();
+        List<CompletableFuture<PublishAck>> droppedFutures = List.of();
+        RuntimeException refused = null;
         synchronized (lock) {
             if (closed) {
                 return CompletableFuture.failedFuture(new DeviceException(DeviceException.CLOSED, "client is closed"));
             }
+            List<String> dropped = List.of();
             try {
-                journal.add(correlationId, subject, envelope);
-            } catch (RuntimeException refused) {
-                // A full or broken journal must not lose the reading silently: the caller hears of it now.
-                return CompletableFuture.failedFuture(refused);
+                List<String> reported = journal.addReportingDropped(correlationId, subject, envelope);
+                dropped = reported != null ? reported : List.of();
+            } catch (RuntimeException e) {
+                refused = e;
             }
-            pending.put(correlationId, envelope);
-            publishFutures.put(correlationId, future);
-            unsent.add(correlationId);
-            pumpLocked();
+            if (refused == null) {
+                counters.published.increment();
+                pending.put(correlationId, new Pending(envelope, nextOrder++, false));
+                publishFutures.put(correlationId, future);
+                unsent.add(correlationId);
+                if (!dropped.isEmpty()) {
+                    droppedFutures = forgetLocked(dropped);
+                    counters.dropped.add(droppedFutures.size());
+                }
+                pumpLocked();
+            }
+        }
+        if (refused != null) {
+            // A full or broken journal must not lose the reading silently: the caller hears of it now.
+            if (refused instanceof StoreFullException) {
+                counters.bufferFullRefusals.increment();
+                emit(Event.BUFFER_FULL, refused.getMessage());
+            }
+            return CompletableFuture.failedFuture(refused);
+        }
+        if (!droppedFutures.isEmpty()) {
+            fail(droppedFutures, DeviceException.DROPPED, "dropped from the full journal to make room for a newer"
+                    + " publish");
+            emit(Event.BUFFER_FULL, "journal full: dropped the " + droppedFutures.size()
+                    + " oldest pending publish(es) to make room (policy DROP_OLDEST)");
         }
         return future;
     }
@@ -230,13 +374,13 @@ public final class DeviceClient implements AutoCloseable {
             requests.remove(correlationId);
             return CompletableFuture.failedFuture(new DeviceException(DeviceException.DISCONNECTED, "not connected"));
         }
-        scheduler.schedule(() -> {
+        schedule(() -> {
             CompletableFuture<String> f = requests.remove(correlationId);
             if (f != null) {
                 f.completeExceptionally(new DeviceException(DeviceException.TIMEOUT, "no answer to request on "
                         + subject + " within " + timeout));
             }
-        }, timeout.toMillis() + 2000, TimeUnit.MILLISECONDS);
+        }, timeout.toMillis() + 2000);
         return future;
     }
 
@@ -251,7 +395,7 @@ public final class DeviceClient implements AutoCloseable {
 
     /**
      * Closes the connection and stops reconnecting. Pending publishes stay in the journal; their futures fail with
-     * {@code CLOSED}.
+     * {@code CLOSED}. Shuts down the client's own scheduler, never those of a shared {@link ClientResources}.
      */
     @Override
     public void close() {
@@ -269,11 +413,24 @@ public final class DeviceClient implements AutoCloseable {
         if (current != null) {
             current.close(1000, "client closed");
         }
-        scheduler.shutdownNow();
+        cancelTasks();
+        if (resources == null) {
+            scheduler.shutdownNow();
+        } else {
+            resources.unregister(this);
+        }
         DeviceException ex = new DeviceException(DeviceException.CLOSED, "client closed");
         publishFutures.values().forEach(f -> f.completeExceptionally(ex));
         requests.values().forEach(f -> f.completeExceptionally(ex));
         emit(Event.CLOSED, "closed");
+    }
+
+    private void cancelTasks() {
+        for (ScheduledFuture<?> task : new ScheduledFuture<?>[]{heartbeatTask, expiryTask}) {
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
     }
 
     // ---- connection lifecycle ----
@@ -301,27 +458,55 @@ public final class DeviceClient implements AutoCloseable {
         }
         Duration delay = backoff.nextDelay();
         emit(Event.RECONNECTING, "in " + delay.toMillis() + " ms after " + why);
-        try {
-            scheduler.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed meanwhile
-        }
+        schedule(this::attempt, delay.toMillis());
     }
 
+    /** Sends a Ping while authenticated, and drops a connection that stayed silent too long (also before Auth). */
     private void heartbeat() {
         WsLink current;
+        boolean isAuthenticated;
         synchronized (lock) {
-            current = authenticated ? link : null;
+            current = link;
+            isAuthenticated = authenticated;
         }
         if (current == null) {
             return;
         }
         long silentMillis = (System.nanoTime() - current.lastReceivedNanos()) / 1_000_000;
-        if (silentMillis > 2 * options.heartbeatInterval().toMillis() + 10_000) {
-            current.abort("no answer from gateway for " + silentMillis + " ms");
+        if (silentMillis > options.heartbeatTimeout().toMillis()) {
+            String what = isAuthenticated ? "no answer from gateway" : "no answer to Auth";
+            log.warn("{}: {} for {} ms, dropping the connection", options.deviceId(), what, silentMillis);
+            current.abort(what + " for " + silentMillis + " ms");
             return;
         }
-        current.send("{\"type\":9}");
+        if (isAuthenticated) {
+            current.send("{\"type\":9}"); // before Auth a Ping would be refused with AUTH_REQUIRED
+        }
+    }
+
+    /** Removes what outlived the journal's age limit and fails those publishes with EXPIRED. */
+    private void expire() {
+        List<CompletableFuture<PublishAck>> gone;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            try {
+                // Under the lock: an entry is either acknowledged or expired, never both.
+                gone = forgetLocked(journal.expire());
+            } catch (RuntimeException e) {
+                log.warn("{}: could not expire old publishes from the journal", options.deviceId(), e);
+                return;
+            }
+            counters.expired.add(gone.size());
+            pumpLocked();
+        }
+        if (!gone.isEmpty()) {
+            log.warn("{}: {} publish(es) expired in the journal before the gateway acknowledged them",
+                    options.deviceId(), gone.size());
+            fail(gone, DeviceException.EXPIRED, "older than the journal's age limit "
+                    + journal.maxAge().map(Duration::toString).orElse("") + "; not acknowledged by the gateway");
+        }
     }
 
     private final class LinkEvents implements WsLink.Events {
@@ -364,6 +549,7 @@ public final class DeviceClient implements AutoCloseable {
                     authenticated = false;
                     inFlight.clear();
                     unsent.clear();
+                    held.clear();
                 }
             }
             if (!wasCurrent) {
@@ -426,11 +612,21 @@ public final class DeviceClient implements AutoCloseable {
             }
             authenticated = true;
             generation++;
+            if (generation > 1) {
+                counters.reconnects.increment();
+            }
             inFlight.clear();
+            held.clear();
+            pauseUntilNanos = 0;
+            wakeupScheduled = false; // a wakeup of the previous session finds another generation and does nothing
+            window = options.maxInFlight();
             unsent.clear();
             unsent.addAll(pending.keySet());
             backlog.clear();
             backlog.addAll(pending.keySet());
+            for (Pending p : pending.values()) {
+                p.replayDue = p.sent;
+            }
             lock.notifyAll();
         }
         backoff.reset();
@@ -453,12 +649,19 @@ public final class DeviceClient implements AutoCloseable {
             return;
         }
         boolean known;
+        boolean duplicate = payload.path("duplicate").asBoolean(false);
         synchronized (lock) {
             known = pending.remove(correlationId) != null;
             if (known) {
                 inFlight.remove(correlationId);
                 backlog.remove(correlationId);
+                held.remove(correlationId);
                 journal.remove(correlationId);
+                counters.acknowledged.increment();
+                if (duplicate) {
+                    counters.duplicates.increment();
+                }
+                window = Math.min(options.maxInFlight(), window * 2);
                 pumpLocked();
             }
         }
@@ -467,7 +670,7 @@ public final class DeviceClient implements AutoCloseable {
             JsonNode stream = payload.path("stream");
             JsonNode seq = payload.path("seq");
             f.complete(new PublishAck(stream.isTextual() ? stream.asText() : null,
-                    seq.isNumber() ? seq.asLong() : null, payload.path("duplicate").asBoolean(false)));
+                    seq.isNumber() ? seq.asLong() : null, duplicate));
         }
     }
 
@@ -493,44 +696,70 @@ public final class DeviceClient implements AutoCloseable {
             return;
         }
         boolean retry = "RATE_LIMIT".equals(code) || "UNAVAILABLE".equals(code);
-        long sessionGeneration;
         synchronized (lock) {
             if (!pending.containsKey(correlationId)) {
                 return;
             }
-            sessionGeneration = generation;
-            if (!retry) {
-                pending.remove(correlationId);
-                inFlight.remove(correlationId);
-                backlog.remove(correlationId);
-                journal.remove(correlationId);
-                pumpLocked();
+            if (retry) {
+                if (inFlight.remove(correlationId)) { // else: an answer to a send of an earlier session
+                    long delayMillis = "RATE_LIMIT".equals(code)
+                            ? Math.max(1, payload.path("retryAfterMs").asLong(100))
+                            : options.reconnectInitial().toMillis();
+                    holdLocked(correlationId, delayMillis);
+                }
+                return;
             }
+            pending.remove(correlationId);
+            inFlight.remove(correlationId);
+            backlog.remove(correlationId);
+            held.remove(correlationId);
+            journal.remove(correlationId);
+            counters.refusedPermanently.increment();
+            pumpLocked();
         }
-        if (!retry) {
-            CompletableFuture<PublishAck> f = publishFutures.remove(correlationId);
-            if (f != null) {
-                f.completeExceptionally(new DeviceException(code, message));
-            }
-            return;
-        }
-        long delay = "RATE_LIMIT".equals(code) ? Math.max(1, payload.path("retryAfterMs").asLong(100))
-                : options.reconnectInitial().toMillis();
-        try {
-            scheduler.schedule(() -> resend(correlationId, sessionGeneration), delay, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed meanwhile
+        CompletableFuture<PublishAck> f = publishFutures.remove(correlationId);
+        if (f != null) {
+            f.completeExceptionally(new DeviceException(code, message));
         }
     }
 
-    private void resend(String correlationId, long sessionGeneration) {
+    /**
+     * A publish was refused for now: keep it back, stop sending for {@code delayMillis} (the gateway's word for when
+     * it can take more), and fall back to one publish at a time, so that the refused ones do not come back as a herd.
+     */
+    private void holdLocked(String correlationId, long delayMillis) {
+        held.add(correlationId);
+        window = 1;
+        pauseUntilNanos = Math.max(pauseUntilNanos, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis));
+        if (!wakeupScheduled) {
+            wakeupScheduled = true;
+            long session = generation;
+            schedule(() -> wakeup(session), delayMillis);
+        }
+    }
+
+    /** The pause is over: the held publishes go first, in the order they were made. */
+    private void wakeup(long session) {
         synchronized (lock) {
-            // After a reconnect the whole pending list is re-sent anyway.
-            if (generation != sessionGeneration || !authenticated || !pending.containsKey(correlationId)) {
+            if (closed || generation != session || !wakeupScheduled) {
+                return; // after a reconnect everything pending is sent again anyway
+            }
+            long left = pauseUntilNanos - System.nanoTime();
+            if (left > 0) { // extended by a later refusal
+                schedule(() -> wakeup(session), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
                 return;
             }
-            inFlight.remove(correlationId);
-            unsent.addFirst(correlationId);
+            wakeupScheduled = false;
+            List<String> again = new ArrayList<>();
+            for (String id : held) {
+                if (pending.containsKey(id)) {
+                    again.add(id);
+                }
+            }
+            held.clear();
+            again.sort(Comparator.comparingLong((String id) -> pending.get(id).order).reversed());
+            again.forEach(unsent::addFirst);
+            counters.retried.add(again.size());
             pumpLocked();
         }
     }
@@ -610,21 +839,61 @@ public final class DeviceClient implements AutoCloseable {
         return true;
     }
 
-    // Sends waiting publishes while fewer than maxInFlight wait for their Ack. Sends happen under the lock so that
+    // Sends waiting publishes while fewer than the window wait for their Ack. Sends happen under the lock so that
     // publishes leave in the order they were made; WsLink.send only queues.
     private void pumpLocked() {
-        if (!authenticated || link == null) {
-            return;
+        if (!authenticated || link == null || closed || wakeupScheduled) {
+            return; // wakeupScheduled: paused after a RATE_LIMIT or UNAVAILABLE refusal
         }
         // What was kept across a disconnect or a restart goes out one at a time: a refusal (rate limit, NATS away)
         // then holds everything behind it, so the stream receives the backlog in the order it was taken.
-        int window = backlog.isEmpty() ? options.maxInFlight() : 1;
-        while (inFlight.size() < window && !unsent.isEmpty()) {
+        int limit = backlog.isEmpty() ? window : 1;
+        while (inFlight.size() < limit && !unsent.isEmpty()) {
             String id = unsent.poll();
-            String envelope = pending.get(id);
-            if (envelope != null && inFlight.add(id)) {
-                link.send(envelope);
+            Pending p = pending.get(id);
+            if (p != null && !held.contains(id) && inFlight.add(id)) {
+                if (p.replayDue) {
+                    p.replayDue = false;
+                    counters.replayed.increment();
+                }
+                p.sent = true;
+                link.send(p.envelope);
             }
+        }
+    }
+
+    /**
+     * Forgets pending publishes the journal no longer holds (dropped or expired).
+     *
+     * @return the futures of those that were pending, to be failed outside the lock
+     */
+    private List<CompletableFuture<PublishAck>> forgetLocked(List<String> ids) {
+        List<CompletableFuture<PublishAck>> futures = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            if (pending.remove(id) == null) {
+                continue;
+            }
+            // unsent may keep the id: pumpLocked skips ids that are no longer pending.
+            inFlight.remove(id);
+            backlog.remove(id);
+            held.remove(id);
+            CompletableFuture<PublishAck> f = publishFutures.remove(id);
+            futures.add(f != null ? f : new CompletableFuture<>());
+        }
+        return futures;
+    }
+
+    private static void fail(List<CompletableFuture<PublishAck>> futures, String code, String message) {
+        DeviceException ex = new DeviceException(code, message);
+        futures.forEach(f -> f.completeExceptionally(ex));
+    }
+
+    /** Schedules a one-off task; does nothing once the scheduler is shut down (the client or its resources closed). */
+    private void schedule(Runnable task, long delayMillis) {
+        try {
+            scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile
         }
     }
 

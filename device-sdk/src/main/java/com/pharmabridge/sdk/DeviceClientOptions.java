@@ -24,6 +24,11 @@ public final class DeviceClientOptions {
     public static final double DEFAULT_RECONNECT_JITTER = 0.25;
     /** Default interval between Ping messages (type 9). */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(20);
+    /**
+     * Added to twice the heartbeat interval to make the default heartbeat timeout: with the default interval, a
+     * connection on which nothing arrived for 50 s is given up.
+     */
+    public static final Duration DEFAULT_HEARTBEAT_TIMEOUT_SLACK = Duration.ofSeconds(10);
     /** Default number of acknowledged publishes sent but not yet answered. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
     /** Default device type sent with Auth. */
@@ -40,9 +45,11 @@ public final class DeviceClientOptions {
     private final Duration reconnectMax;
     private final double reconnectJitter;
     private final Duration heartbeatInterval;
+    private final Duration heartbeatTimeout;
     private final int maxInFlight;
     private final ConnectionListener listener;
     private final PublishJournal journal;
+    private final ClientResources resources;
 
     private DeviceClientOptions(Builder b) {
         gatewayUri = b.gatewayUri;
@@ -56,10 +63,13 @@ public final class DeviceClientOptions {
         reconnectMax = b.reconnectMax;
         reconnectJitter = b.reconnectJitter;
         heartbeatInterval = b.heartbeatInterval;
+        heartbeatTimeout = b.heartbeatTimeout != null ? b.heartbeatTimeout
+                : b.heartbeatInterval.multipliedBy(2).plus(DEFAULT_HEARTBEAT_TIMEOUT_SLACK);
         maxInFlight = b.maxInFlight;
         listener = b.listener != null ? b.listener : new ConnectionListener() {
         };
         journal = b.journal != null ? b.journal : new MemoryJournal();
+        resources = b.resources;
     }
 
     /** @return a builder with every default set */
@@ -122,6 +132,16 @@ public final class DeviceClientOptions {
         return heartbeatInterval;
     }
 
+    /**
+     * @return how long a connection may stay silent (no message, Pong or WebSocket ping from the gateway, and no answer
+     *         to Auth) before the client drops it as dead and reconnects; by default twice the heartbeat interval plus
+     *         {@link #DEFAULT_HEARTBEAT_TIMEOUT_SLACK}. Checked at every heartbeat, so a dead connection is noticed
+     *         within this timeout plus one heartbeat interval.
+     */
+    public Duration heartbeatTimeout() {
+        return heartbeatTimeout;
+    }
+
     /** @return how many acknowledged publishes may be sent and unanswered at once */
     public int maxInFlight() {
         return maxInFlight;
@@ -137,6 +157,14 @@ public final class DeviceClientOptions {
         return journal;
     }
 
+    /**
+     * @return the threads shared with other clients, or {@code null} when the client creates (and on close shuts
+     *         down) its own
+     */
+    public ClientResources resources() {
+        return resources;
+    }
+
     /** Collects settings; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
         private URI gatewayUri;
@@ -150,9 +178,11 @@ public final class DeviceClientOptions {
         private Duration reconnectMax = DEFAULT_RECONNECT_MAX;
         private double reconnectJitter = DEFAULT_RECONNECT_JITTER;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private Duration heartbeatTimeout;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private ConnectionListener listener;
         private PublishJournal journal;
+        private ClientResources resources;
 
         private Builder() {
         }
@@ -218,6 +248,16 @@ public final class DeviceClientOptions {
             return this;
         }
 
+        /**
+         * Sets how long a connection may stay silent before it is dropped as dead (longer than the heartbeat
+         * interval); {@code null} restores the default, twice the interval plus
+         * {@link DeviceClientOptions#DEFAULT_HEARTBEAT_TIMEOUT_SLACK}.
+         */
+        public Builder heartbeatTimeout(Duration timeout) {
+            this.heartbeatTimeout = timeout;
+            return this;
+        }
+
         /** Sets how many acknowledged publishes may wait for their Ack at once. */
         public Builder maxInFlight(int maxInFlight) {
             this.maxInFlight = maxInFlight;
@@ -233,6 +273,15 @@ public final class DeviceClientOptions {
         /** Sets where unacknowledged publishes are kept (default: a new {@link MemoryJournal}). */
         public Builder journal(PublishJournal journal) {
             this.journal = journal;
+            return this;
+        }
+
+        /**
+         * Shares threads with other clients (see {@link ClientResources}); {@code null} (the default) gives the client
+         * its own, shut down when it closes. The resources must still be open when the client is connected.
+         */
+        public Builder resources(ClientResources resources) {
+            this.resources = resources;
             return this;
         }
 
@@ -261,6 +310,10 @@ public final class DeviceClientOptions {
             require(reconnectJitter >= 0 && reconnectJitter <= 0.5,
                     "reconnect jitter must be between 0 and 0.5, got " + reconnectJitter);
             positive(heartbeatInterval, "heartbeatInterval");
+            if (heartbeatTimeout != null) {
+                require(heartbeatTimeout.compareTo(heartbeatInterval) > 0, "heartbeatTimeout " + heartbeatTimeout
+                        + " must be longer than the heartbeat interval " + heartbeatInterval);
+            }
             require(maxInFlight >= 1, "maxInFlight must be at least 1, got " + maxInFlight);
             return new DeviceClientOptions(this);
         }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A {@link PublishJournal} in memory: pending publishes survive reconnects but not a restart of the process. */
+/**
+ * A {@link PublishJournal} in memory: pending publishes survive reconnects but not a restart of the process. Unbounded
+ * (it never refuses or drops a publish) and without an age limit (nothing expires); use {@link StoreJournal} for both.
+ */
 public final class MemoryJournal implements PublishJournal {
     private final Map<String, String> entries = new LinkedHashMap<>();
 

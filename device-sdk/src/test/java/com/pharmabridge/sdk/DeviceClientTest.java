@@ -145,10 +145,25 @@ class DeviceClientTest {
         assertThatThrownBy(() -> DeviceClientOptions.builder().gatewayUri("ws://h/ws").deviceId("d")
                 .reconnect(Duration.ofSeconds(5), Duration.ofSeconds(1), 0.25).build())
                 .hasMessageContaining("shorter");
+        assertThatThrownBy(() -> DeviceClientOptions.builder().gatewayUri("ws://h/ws").deviceId("d")
+                .heartbeatInterval(Duration.ofSeconds(5)).heartbeatTimeout(Duration.ofSeconds(5)).build())
+                .hasMessageContaining("heartbeatTimeout");
+        assertThat(DeviceClientOptions.builder().gatewayUri("ws://h/ws").deviceId("d")
+                .heartbeatInterval(Duration.ofSeconds(5)).build().heartbeatTimeout())
+                .isEqualTo(Duration.ofSeconds(20));
         DeviceClientOptions defaults = DeviceClientOptions.builder().gatewayUri("ws://h/ws").deviceId("d").build();
         assertThat(defaults.requestTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(defaults.reconnectMax()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.heartbeatInterval()).isEqualTo(Duration.ofSeconds(20));
         assertThat(defaults.maxInFlight()).isEqualTo(64);
+        assertThat(defaults.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(50));
+        assertThat(defaults.resources()).isNull();
+    }
+
+    @Test
+    void verifiesThatTheJournalIsExpiredEveryTenthOfItsMaxAgeBetweenOneAndSixtySeconds() {
+        assertThat(DeviceClient.expiryInterval(Duration.ofMillis(500))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(DeviceClient.expiryInterval(Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(3));
+        assertThat(DeviceClient.expiryInterval(Duration.ofDays(7))).isEqualTo(Duration.ofSeconds(60));
     }
 }
