@@ -36,6 +36,9 @@ public interface PublishJournal {
      * (oldest first). The client calls this method, not {@link #add}. The default adds and drops nothing; a journal
      * that drops entries when full must override it, or the client would keep waiting for entries that are gone.
      *
+     * @param correlationId the publish's unique correlation id
+     * @param subject       the subject it is published on
+     * @param envelope      the full Publish envelope as JSON text
      * @return the dropped entries' correlation ids, empty when nothing was dropped
      * @throws com.pharmabridge.sdk.store.StoreFullException when a bounded journal refuses it
      */

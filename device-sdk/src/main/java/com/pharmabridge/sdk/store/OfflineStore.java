@@ -234,7 +234,10 @@ public final class OfflineStore implements AutoCloseable {
      *                empty under {@code REFUSE_NEW} and whenever the message fitted
      */
     public record Added(StoredMessage message, List<StoredMessage> dropped) {
-        /** Copies the list. */
+        /**
+         * @param message the stored message
+         * @param dropped the messages dropped for it (copied)
+         */
         public Added {
             Objects.requireNonNull(message, "message");
             dropped = List.copyOf(dropped);
@@ -245,6 +248,11 @@ public final class OfflineStore implements AutoCloseable {
      * As {@link #add}, and also returns the messages that {@link StoreLimits.FullPolicy#DROP_OLDEST} deleted to make
      * room, so that the caller can tell whoever waited for them (the SDK fails their futures).
      *
+     * @param correlationId   as {@link #add}
+     * @param subject         as {@link #add}
+     * @param payload         as {@link #add}
+     * @param deviceTimestamp as {@link #add}
+     * @return the stored message and what was dropped for it
      * @throws StoreFullException as {@link #add}
      * @throws StoreException     as {@link #add}
      */
@@ -468,6 +476,8 @@ public final class OfflineStore implements AutoCloseable {
     /**
      * As {@link #expire(Instant)}, at the current time of the clock this store was opened with (the clock that
      * stamped {@link StoredMessage#storedAt()}).
+     *
+     * @return the removed messages, oldest first
      */
     public List<StoredMessage> expire() {
         return expireAt(clock.instant());
