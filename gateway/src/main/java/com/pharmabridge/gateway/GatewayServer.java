@@ -1,6 +1,9 @@
 package com.pharmabridge.gateway;
 
 import com.pharmabridge.gateway.api.HttpApi;
+import com.pharmabridge.gateway.audit.AuditEvent;
+import com.pharmabridge.gateway.audit.AuditTrail;
+import com.pharmabridge.gateway.audit.RegistryChanges;
 import com.pharmabridge.gateway.auth.Authenticator;
 import com.pharmabridge.gateway.auth.JwtVerifier;
 import com.pharmabridge.gateway.auth.LoginThrottle;
@@ -31,6 +34,7 @@ import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -46,6 +50,7 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
     private boolean closed;
     private long registryTimer = -1;
+    private volatile List<String> recordedDrift = List.of();
 
     private GatewayServer(GatewayConfig config, Vertx vertx, NatsBridge bridge, GatewayServices services,
                           WebSocketEndpoint endpoint, int port) {
@@ -62,6 +67,7 @@ public final class GatewayServer implements AutoCloseable {
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         NatsBridge bridge = new NatsBridge(config);
+        AuditTrail audit = null;
         try {
             bridge.start();
             RegistryWatcher registry = new RegistryWatcher(config.devices().registryFile());
@@ -70,9 +76,14 @@ public final class GatewayServer implements AutoCloseable {
             GatewayConfig.Auth auth = config.auth();
             LoginThrottle throttle = new LoginThrottle(auth.maxFailuresPerDevice(), auth.maxFailuresPerHost(),
                     auth.lockoutBase(), auth.lockoutMax(), java.time.Clock.systemUTC());
+            audit = AuditTrail.fromConfig(config, bridge);
+            audit.start();
+            audit.record(new AuditEvent(java.time.Instant.now(), AuditEvent.GATEWAY, config.gateway().id(),
+                    "gateway.start", "info", null, java.util.Map.of("configHash", String.valueOf(config.sourceHash()),
+                    "registryFile", config.devices().registryFile().toString())));
             GatewayServices services = new GatewayServices(vertx, config, bridge,
                     new Authenticator(registry, JwtVerifier.fromConfig(auth.jwt())), throttle,
-                    sessions, metrics, new EnvelopeDecoder(), PayloadValidator.create(config.validation()));
+                    sessions, metrics, new EnvelopeDecoder(), PayloadValidator.create(config.validation()), audit);
             metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
                     () -> bridge.streamDrift().size());
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
@@ -100,6 +111,9 @@ public final class GatewayServer implements AutoCloseable {
                     config.nats().url(), config.sourceHash());
             return server;
         } catch (Exception e) {
+            if (audit != null) {
+                audit.close(java.time.Duration.ofSeconds(2));
+            }
             bridge.close();
             vertx.close();
             throw e;
@@ -154,9 +168,29 @@ public final class GatewayServer implements AutoCloseable {
     private void watchRegistry(RegistryWatcher registry) {
         registryTimer = vertx.setPeriodic(config.devices().reloadInterval().toMillis(), id ->
                 vertx.executeBlocking(() -> {
-                    registry.poll(this::closeRevoked);
+                    DeviceRegistry before = registry.get();
+                    registry.poll(loaded -> {
+                        services.audit().record(new AuditEvent(java.time.Instant.now(), AuditEvent.OPERATOR,
+                                "registry", "registry.reload", "success", null, java.util.Map.of("devices",
+                                loaded.devices().size(), "registryFile", registry.file().toString())));
+                        RegistryChanges.between(before, loaded, registry.file().toString())
+                                .forEach(services.audit()::record);
+                        closeRevoked(loaded);
+                    });
+                    recordStreamDrift();
                     return null;
                 }, false));
+    }
+
+    // Drift is found when NATS (re)connects; each new finding goes into the audit trail once.
+    private void recordStreamDrift() {
+        List<String> drift = bridge.streamDrift();
+        if (!drift.isEmpty() && !drift.equals(recordedDrift)) {
+            services.audit().record(new AuditEvent(java.time.Instant.now(), AuditEvent.GATEWAY,
+                    config.gateway().id(), "stream.drift", "failure", null,
+                    java.util.Map.of("differences", String.join("; ", drift))));
+        }
+        recordedDrift = drift;
     }
 
     private void closeRevoked(DeviceRegistry registry) {
@@ -222,6 +256,9 @@ public final class GatewayServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("Vert.x did not stop cleanly: {}", e.toString());
         }
+        services.audit().record(new AuditEvent(java.time.Instant.now(), AuditEvent.GATEWAY, config.gateway().id(),
+                "gateway.stop", "info", null, java.util.Map.of()));
+        services.audit().close(config.gateway().shutdownTimeout());
         bridge.close();
         LOG.info("Gateway {} stopped", config.gateway().id());
     }

@@ -62,6 +62,36 @@ public final class PemKeys {
         return key;
     }
 
+    /**
+     * Reads an Ed25519 private key (PKCS#8 PEM, as {@code openssl genpkey -algorithm ed25519} writes it).
+     *
+     * @throws IllegalArgumentException saying what is wrong with the file
+     */
+    public static java.security.PrivateKey readEd25519PrivateKey(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        Matcher m = BLOCK.matcher(text);
+        if (!m.find() || !"PRIVATE KEY".equals(m.group(1))) {
+            throw new IllegalArgumentException(file + " holds no PKCS#8 PEM block (-----BEGIN PRIVATE KEY-----)");
+        }
+        try {
+            byte[] der = Base64.getMimeDecoder().decode(m.group(2).replaceAll("\\s", ""));
+            return KeyFactory.getInstance("Ed25519").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + " is not an Ed25519 private key");
+        }
+    }
+
+    /** @return {@code der} as a PEM block of {@code type} (e.g. {@code PUBLIC KEY}), 64 characters a line */
+    public static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
     private static PublicKey publicKey(byte[] der, Path file) {
         for (String algorithm : new String[]{"RSA", "EC", "Ed25519"}) {
             try {

@@ -236,11 +236,24 @@ public final class NatsBridge implements AutoCloseable {
 
     /** Publishes into JetStream; the future completes when the stream has stored it (or with the failure). */
     public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId) {
+        return publishDurably(subject, headers, payload, messageId, null);
+    }
+
+    /**
+     * As {@link #publishDurably(String, Headers, byte[], String)}, refused by the stream unless the last message on
+     * {@code subject} has stream sequence {@code expectedLastSubjectSequence} (when not {@code null}): a writer that
+     * must not interleave with another.
+     */
+    public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId,
+                                                        Long expectedLastSubjectSequence) {
         requireConnected();
         requireFits(headers, payload);
         PublishOptions.Builder builder = PublishOptions.builder().streamTimeout(config.jetStream().publishTimeout());
         if (messageId != null) {
             builder.messageId(messageId);
+        }
+        if (expectedLastSubjectSequence != null) {
+            builder.expectedLastSubjectSequence(expectedLastSubjectSequence);
         }
         PublishOptions options = builder.build();
         try {

@@ -23,10 +23,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** Operator command line: run the gateway, and manage the device registry. */
+/** Operator command line: run the gateway, manage the device registry, keep the audit trail. */
 @Command(name = "pharmabridge", mixinStandardHelpOptions = true, version = "pharmabridge 0.1.0",
         description = "WebSocket to NATS gateway for pharmaceutical packaging lines.",
-        subcommands = {GatewayCli.Run.class, GatewayCli.Device.class})
+        subcommands = {GatewayCli.Run.class, GatewayCli.Device.class, AuditCommand.class})
 public final class GatewayCli {
 
     public static void main(String[] args) {

@@ -373,7 +373,23 @@ public final class ConfigLoader {
                 Path.of(text(d, "devices.registryFile")),
                 Duration.ofSeconds(integer(d, "devices.reloadIntervalSeconds", 1, 3600)));
         return new GatewayConfig(server, auth, nats, jetStream, devices, ValidationConfig.defaults(), hash,
-                tls(tree.get("tls")));
+                tls(tree.get("tls")), audit(tree.get("audit")));
+    }
+
+    private GatewayConfig.Audit audit(JsonNode a) {
+        String keyFile = text(a, "audit.signingKeyFile");
+        Path key = keyFile.isEmpty() ? null : Path.of(keyFile);
+        if (key != null && !Files.isReadable(key)) {
+            problems.add("audit.signingKeyFile: cannot read " + key);
+        }
+        String keyId = text(a, "audit.keyId");
+        if (keyId.isEmpty() && key != null) {
+            String name = key.getFileName().toString();
+            keyId = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+        }
+        return new GatewayConfig.Audit(bool(a, "audit.enabled"), key, keyId,
+                Duration.ofSeconds(integer(a, "audit.checkpointIntervalSeconds", 1, 86_400)),
+                integer(a, "audit.maxQueuedRecords", 100, 10_000_000));
     }
 
     private GatewayConfig.Jwt jwt(JsonNode j) {

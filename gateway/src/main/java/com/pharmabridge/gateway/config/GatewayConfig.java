@@ -9,20 +9,32 @@ import java.util.List;
 
 /** The whole gateway configuration: one small immutable record per part. Built and validated by {@link ConfigLoader}. */
 public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
-                            ValidationConfig validation, String sourceHash, Tls tls) {
+                            ValidationConfig validation, String sourceHash, Tls tls, Audit audit) {
 
     public GatewayConfig {
         tls = tls == null ? Tls.DISABLED : tls;
+        audit = audit == null ? Audit.DISABLED : audit;
+    }
+
+    /**
+     * The audit trail.
+     *
+     * @param signingKeyFile Ed25519 private key for checkpoints, or {@code null}
+     * @param keyId          the key's name in checkpoints
+     */
+    public record Audit(boolean enabled, Path signingKeyFile, String keyId, Duration checkpointInterval,
+                        int maxQueuedRecords) {
+        public static final Audit DISABLED = new Audit(false, null, "", Duration.ofMinutes(5), 1000);
     }
 
     /** Without TLS: plain {@code ws://}. */
     public GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
                          ValidationConfig validation, String sourceHash) {
-        this(gateway, auth, nats, jetStream, devices, validation, sourceHash, Tls.DISABLED);
+        this(gateway, auth, nats, jetStream, devices, validation, sourceHash, Tls.DISABLED, Audit.DISABLED);
     }
 
     public GatewayConfig withValidation(ValidationConfig newValidation) {
-        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash, tls);
+        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash, tls, audit);
     }
 
     /** Brute-force protection of logins, and signed device credentials. */

@@ -2,6 +2,7 @@ package com.pharmabridge.gateway.session;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pharmabridge.gateway.auth.AuthenticatedDevice;
+import com.pharmabridge.gateway.audit.AuditEvent;
 import com.pharmabridge.gateway.auth.Authenticator;
 import com.pharmabridge.protocol.CloseCode;
 import com.pharmabridge.protocol.Envelope;
@@ -55,6 +56,10 @@ final class AuthHandler implements InboundHandler {
             services.metrics().error(ErrorCode.AUTH_FAILED);
             LOG.warn("Login refused for device id '{}' from {}: {}", printable(deviceId), session.remoteAddress(),
                     e.reason());
+            // Throttled per host and id: a password-guessing storm is recorded with its count, not line by line.
+            services.audit().recordThrottled("login|" + host + "|" + printable(deviceId),
+                    AuditEvent.device(printable(deviceId), "auth.login", "failure", session.remoteAddress(),
+                            java.util.Map.of("reason", e.reason())));
             session.send(MessageType.AUTH, EnvelopeWriter.of(MessageType.AUTH).correlationId(envelope.correlationId())
                     .rawPayload("{\"success\":false,\"code\":\"AUTH_FAILED\",\"message\":\""
                             + Authenticator.FAILURE_MESSAGE + "\"}")
@@ -70,6 +75,13 @@ final class AuthHandler implements InboundHandler {
                     + device.deviceId()));
         }
         LOG.info("Device {} ({}) authenticated from {}", device.deviceId(), device.deviceType(), session.remoteAddress());
+        java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+        details.put("deviceType", device.deviceType());
+        if (replaced != null) {
+            details.put("replacedSession", true);
+        }
+        services.audit().record(AuditEvent.device(device.deviceId(), "auth.login", "success", session.remoteAddress(),
+                details));
         session.send(MessageType.AUTH, EnvelopeWriter.of(MessageType.AUTH).correlationId(envelope.correlationId())
                 .rawPayload(successPayload(device, session))
                 .build());

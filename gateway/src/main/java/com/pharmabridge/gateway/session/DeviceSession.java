@@ -1,5 +1,6 @@
 package com.pharmabridge.gateway.session;
 
+import com.pharmabridge.gateway.audit.AuditEvent;
 import com.pharmabridge.gateway.auth.AuthenticatedDevice;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.policy.DeviceLimits;
@@ -328,6 +329,11 @@ public final class DeviceSession {
         }
     }
 
+    /** Adds an event of this session's device to the audit trail. */
+    void audit(String action, String outcome, java.util.Map<String, Object> details) {
+        services.audit().record(AuditEvent.device(deviceId(), action, outcome, remoteAddress, details));
+    }
+
     /** Sends an Error for a refused message, and closes the connection when the code requires it. */
     void refuse(ProtocolException problem, String correlationId, String subject) {
         if (closed) {
@@ -335,6 +341,18 @@ public final class DeviceSession {
         }
         ErrorCode code = problem.code();
         services.metrics().error(code);
+        if (code != ErrorCode.AUTH_FAILED) { // a refused login has its own record
+            // One record per device and code every few seconds, with the count held back: a flood of refused
+            // messages must not flood the trail, and none may go uncounted.
+            java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("code", code.wireName());
+            if (subject != null) {
+                details.put("subject", subject.length() > 256 ? subject.substring(0, 256) : subject);
+            }
+            details.put("message", problem.getMessage());
+            services.audit().recordThrottled((deviceId() == null ? remoteAddress : deviceId()) + "|" + code,
+                    AuditEvent.device(deviceId(), "message.refused", "refused", remoteAddress, details));
+        }
         StringBuilder payload = new StringBuilder(96).append("{\"code\":\"").append(code.wireName())
                 .append("\",\"message\":");
         EnvelopeWriter.quote(payload, problem.getMessage());
@@ -410,6 +428,18 @@ public final class DeviceSession {
         services.sessions().ended(this);
         if (device != null) {
             LOG.info("Session of {} ended", device.deviceId());
+            java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("closedBy", closedByGateway ? "gateway" : "device");
+            if (closedByGateway && pendingClose != null) {
+                details.put("code", pendingClose.code());
+                details.put("reason", pendingCloseReason);
+            } else if (socket.closeStatusCode() != null) {
+                details.put("code", socket.closeStatusCode().intValue());
+                if (socket.closeReason() != null) {
+                    details.put("reason", socket.closeReason());
+                }
+            }
+            audit("session.end", "info", details);
         }
     }
 

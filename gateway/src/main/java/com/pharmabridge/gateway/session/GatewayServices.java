@@ -1,5 +1,6 @@
 package com.pharmabridge.gateway.session;
 
+import com.pharmabridge.gateway.audit.AuditTrail;
 import com.pharmabridge.gateway.auth.Authenticator;
 import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.bridge.NatsBridge;
@@ -9,8 +10,8 @@ import com.pharmabridge.gateway.validation.PayloadValidator;
 import com.pharmabridge.protocol.EnvelopeDecoder;
 import io.vertx.core.Vertx;
 
-/** What every session shares: configuration, the NATS bridge, the registry of live sessions, metrics. */
+/** What every session shares: configuration, the NATS bridge, the registry of live sessions, metrics, the audit trail. */
 public record GatewayServices(Vertx vertx, GatewayConfig config, NatsBridge bridge, Authenticator authenticator,
                               LoginThrottle loginThrottle, SessionRegistry sessions, GatewayMetrics metrics,
-                              EnvelopeDecoder decoder, PayloadValidator validator) {
+                              EnvelopeDecoder decoder, PayloadValidator validator, AuditTrail audit) {
 }

@@ -61,6 +61,7 @@ final class SubscribeHandler implements InboundHandler {
             session.subscriptions().remove(subject);
             existing.cancel();
         }
+        session.audit("subscribe", "success", java.util.Map.of("subject", subject, "durable", durable));
         if (!durable) {
             CoreSubscription subscription = new CoreSubscription(session, subject);
             session.subscriptions().put(subject, subscription);

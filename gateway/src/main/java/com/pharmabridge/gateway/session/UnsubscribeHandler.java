@@ -11,6 +11,7 @@ final class UnsubscribeHandler implements InboundHandler {
         DeviceSubscription subscription = session.subscriptions().remove(subject);
         if (subscription != null) {
             subscription.cancel();
+            session.audit("unsubscribe", "success", java.util.Map.of("subject", subject));
         }
         session.send(MessageType.ACK, SubscribeHandler.answer(subject, envelope.correlationId(), "Unsubscribed"));
     }

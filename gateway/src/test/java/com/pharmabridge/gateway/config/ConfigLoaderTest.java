@@ -75,10 +75,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void verifiesThatTheSixStreamsAreDeclaredWithTheirSubjectsRetentionAndCompliance() {
+    void verifiesThatTheSevenStreamsAreDeclaredWithTheirSubjectsRetentionAndCompliance() {
         GatewayConfig config = ConfigLoader.load(null, NO_ENV);
         assertThat(config.jetStream().streams()).extracting(GatewayConfig.StreamSpec::name)
-                .containsExactly("TELEMETRY", "EVENTS", "ALERTS", "QUALITY", "BATCHES", "COMMANDS");
+                .containsExactly("TELEMETRY", "EVENTS", "ALERTS", "QUALITY", "BATCHES", "COMMANDS", "AUDIT");
 
         assertStream(stream(config, "TELEMETRY"), List.of("factory.>", "telemetry.>"), Duration.ofDays(7), false);
         assertStream(stream(config, "EVENTS"), List.of("events.>"), Duration.ofDays(14), false);
@@ -86,6 +86,7 @@ class ConfigLoaderTest {
         assertStream(stream(config, "QUALITY"), List.of("quality.>"), Duration.ofDays(30), true);
         assertStream(stream(config, "BATCHES"), List.of("batch.>"), Duration.ofDays(90), true);
         assertStream(stream(config, "COMMANDS"), List.of("commands.>"), Duration.ofDays(1), false);
+        assertStream(stream(config, "AUDIT"), List.of("audit.>"), Duration.ofDays(3650), true);
         assertThat(config.jetStream().streams()).allSatisfy(s -> {
             assertThat(s.storage()).isEqualTo("file");
             assertThat(s.replicas()).isEqualTo(1);

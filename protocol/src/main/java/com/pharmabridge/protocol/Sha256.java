@@ -1,0 +1,34 @@
+package com.pharmabridge.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256, which every Java runtime has: digests and their lower-case hex form. */
+public final class Sha256 {
+    private Sha256() {
+    }
+
+    public static byte[] digest(byte[] data) {
+        return newDigest().digest(data);
+    }
+
+    public static String hex(byte[] data) {
+        return HexFormat.of().formatHex(digest(data));
+    }
+
+    /** @return the hex digest of {@code text}'s UTF-8 bytes */
+    public static String hex(String text) {
+        return hex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return a fresh digest, for data fed in parts */
+    public static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}
