@@ -1,7 +1,5 @@
 package com.pharmabridge.historian.store;
 
-import com.pharmabridge.historian.HistorianConfig;
-import com.pharmabridge.historian.ingest.Historian;
 import com.pharmabridge.historian.ingest.RecordMapper;
 import com.pharmabridge.historian.testing.TestPostgres;
 import io.nats.client.impl.Headers;
@@ -31,7 +29,9 @@ class SchemaTest {
     @BeforeEach
     void freshSchema() throws Exception {
         db = TestPostgres.freshDatabase();
-        Historian.prepare(HistorianConfig.defaults("nats://unused:4222"), db);
+        Schema.migrate(db);
+        Schema.enableWriterLogin(db, db.writerPassword());
+        Schema.applyRetention(db, RetentionPolicy.keepEverything("6y"));
     }
 
     @Test
