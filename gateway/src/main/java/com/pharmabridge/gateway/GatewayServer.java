@@ -5,6 +5,7 @@ import com.pharmabridge.gateway.audit.AuditEvent;
 import com.pharmabridge.gateway.audit.AuditTrail;
 import com.pharmabridge.gateway.audit.RegistryChanges;
 import com.pharmabridge.gateway.auth.Authenticator;
+import com.pharmabridge.gateway.batch.BatchTracker;
 import com.pharmabridge.gateway.auth.JwtVerifier;
 import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.auth.RegistryWatcher;
@@ -83,7 +84,8 @@ public final class GatewayServer implements AutoCloseable {
                     "registryFile", config.devices().registryFile().toString())));
             GatewayServices services = new GatewayServices(vertx, config, bridge,
                     new Authenticator(registry, JwtVerifier.fromConfig(auth.jwt())), throttle,
-                    sessions, metrics, new EnvelopeDecoder(), PayloadValidator.create(config.validation()), audit);
+                    sessions, metrics, new EnvelopeDecoder(), PayloadValidator.create(config.validation()), audit,
+                    new BatchTracker());
             metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
                     () -> bridge.streamDrift().size());
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
@@ -105,6 +107,7 @@ public final class GatewayServer implements AutoCloseable {
             deploy(vertx, loops, options, router, endpoint, config);
             GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
             server.watchRegistry(registry);
+            server.followBatches();
             LOG.info("Gateway {} listening on {}://{}:{}{} ({} event loops), NATS {}, config hash {}",
                     config.gateway().id(), config.tls().enabled() ? "wss" : "ws", config.gateway().host(), port,
                     WebSocketEndpoint.PATH, loops,
@@ -180,6 +183,20 @@ public final class GatewayServer implements AutoCloseable {
                     recordStreamDrift();
                     return null;
                 }, false));
+    }
+
+    /** Starts following batch events as soon as NATS is ready (the bridge connects in the background). */
+    private void followBatches() {
+        vertx.setPeriodic(0, 250, id -> {
+            if (closed || services.batches().following()) {
+                vertx.cancelTimer(id);
+            } else if (bridge.isReady()) {
+                vertx.executeBlocking(() -> {
+                    services.batches().follow(bridge);
+                    return null;
+                }, false);
+            }
+        });
     }
 
     // Drift is found when NATS (re)connects; each new finding goes into the audit trail once.

@@ -1,6 +1,7 @@
 package com.pharmabridge.gateway.session;
 
 import com.pharmabridge.gateway.audit.AuditTrail;
+import com.pharmabridge.gateway.batch.BatchTracker;
 import com.pharmabridge.gateway.auth.Authenticator;
 import com.pharmabridge.gateway.auth.LoginThrottle;
 import com.pharmabridge.gateway.bridge.NatsBridge;
@@ -13,5 +14,6 @@ import io.vertx.core.Vertx;
 /** What every session shares: configuration, the NATS bridge, the registry of live sessions, metrics, the audit trail. */
 public record GatewayServices(Vertx vertx, GatewayConfig config, NatsBridge bridge, Authenticator authenticator,
                               LoginThrottle loginThrottle, SessionRegistry sessions, GatewayMetrics metrics,
-                              EnvelopeDecoder decoder, PayloadValidator validator, AuditTrail audit) {
+                              EnvelopeDecoder decoder, PayloadValidator validator, AuditTrail audit,
+                              BatchTracker batches) {
 }

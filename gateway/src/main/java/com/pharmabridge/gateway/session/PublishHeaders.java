@@ -4,12 +4,10 @@ import com.pharmabridge.gateway.auth.AuthenticatedDevice;
 import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.ProtocolException;
+import com.pharmabridge.protocol.Sha256;
 import io.nats.client.impl.Headers;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 
 /** The NATS headers that make a stored message attributable: who, when (both clocks), which batch, which digest. */
 final class PublishHeaders {
@@ -19,6 +17,8 @@ final class PublishHeaders {
     static final String RECEIVED_AT = "Received-At";
     static final String DEVICE_TIMESTAMP = "Device-Timestamp";
     static final String BATCH_ID = "Batch-Id";
+    /** {@code line} when the gateway took Batch-Id from the line's running batch rather than the payload. */
+    static final String BATCH_ID_SOURCE = "Batch-Id-Source";
     static final String CORRELATION_ID = "Correlation-Id";
     static final String MSG_ID = "Nats-Msg-Id";
     static final String PAYLOAD_SHA256 = "Payload-SHA256";
@@ -42,6 +42,13 @@ final class PublishHeaders {
         String batchId = Payloads.topLevelString(envelope, "batchId");
         if (batchId != null) {
             headers.put(BATCH_ID, headerValue(batchId, "payload.batchId"));
+        } else {
+            // Every record belongs to a batch: one that names none gets its line's running batch, marked as such.
+            String lineBatch = session.services().batches().activeBatch(device.attributes());
+            if (lineBatch != null) {
+                headers.put(BATCH_ID, lineBatch);
+                headers.put(BATCH_ID_SOURCE, "line");
+            }
         }
         if (envelope.correlationId() != null) {
             headers.put(CORRELATION_ID, headerValue(envelope.correlationId(), "correlationId"));
@@ -92,10 +99,6 @@ final class PublishHeaders {
     }
 
     static String sha256(byte[] payload) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(payload);
     }
 }
