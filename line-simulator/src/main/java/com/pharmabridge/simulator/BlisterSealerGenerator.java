@@ -41,7 +41,8 @@ final class BlisterSealerGenerator extends CycleGenerator {
             double value = JsonPayload.round(zoneTemperature(zone, setpoint), 1);
             out.add(new Reading(subjects.factory("temperature"), JsonPayload.object()
                     .number("value", value, 1).text("unit", "C").text("zone", ZONES[zone])
-                    .number("setpoint", setpoint, 1).text("batchId", context.batchId()).build()));
+                    .number("setpoint", setpoint, 1).number("limit", limit, 1).text("batchId", context.batchId())
+                    .build()));
             if (value > limit) {
                 overheated = true;
                 out.add(new Reading(subjects.alert("temperature-excursion"), JsonPayload.object()

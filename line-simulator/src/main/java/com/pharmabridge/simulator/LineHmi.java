@@ -98,7 +98,8 @@ final class LineHmi {
         held = false;
         publishBatch("start", JsonPayload.object().text("batchId", batchId).text("product", line.product().name())
                 .text("gtin", line.product().gtin()).text("lot", batchId).text("plant", line.plant())
-                .text("line", line.id()).integer("quantity", plan.plannedQuantity()).text("operator", hmi.deviceId()));
+                .text("line", line.id()).integer("quantity", plan.plannedQuantity()).text("operator", hmi.deviceId())
+                .raw("idealRatePerMinute", idealCartonsPerMinute()));
         counters.batchesStarted.increment();
         LOG.info("{} started batch {}", hmi.deviceId(), batchId);
         for (SimulatedMachine machine : machines) {
@@ -113,6 +114,17 @@ final class LineHmi {
         loop.at(now.plus(holdAt), () -> ifStill(thisBatch, this::hold));
         loop.at(now.plus(holdAt).plus(holdFor), () -> ifStill(thisBatch, this::release));
         loop.at(now.plus(d), () -> ifStill(thisBatch, this::completeBatch));
+    }
+
+    // The cartoner counts the line's output; at best it folds 14 cartons a cycle (CartonerGenerator).
+    private String idealCartonsPerMinute() {
+        for (SimulatedMachine machine : machines) {
+            if (machine.device().equipment() == Equipment.CARTONER) {
+                double perMinute = 14 * 60_000.0 / machine.cycleTime().toMillis();
+                return java.math.BigDecimal.valueOf(perMinute).setScale(1, java.math.RoundingMode.HALF_UP).toPlainString();
+            }
+        }
+        return "null";
     }
 
     private void changeSetpoint() {
