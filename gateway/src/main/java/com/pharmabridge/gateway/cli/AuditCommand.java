@@ -3,6 +3,7 @@ package com.pharmabridge.gateway.cli;
 import com.pharmabridge.gateway.audit.AuditTrail;
 import com.pharmabridge.gateway.auth.PemKeys;
 import com.pharmabridge.protocol.audit.AuditVerifier;
+import com.pharmabridge.protocol.audit.CheckpointKeys;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
@@ -22,12 +23,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code audit keygen} and {@code audit verify}: the signing key of checkpoints, and checking a trail. */
@@ -90,7 +88,7 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws Exception {
-            AuditVerifier verifier = new AuditVerifier(keys(publicKeys));
+            AuditVerifier verifier = new AuditVerifier(CheckpointKeys.read(publicKeys));
             List<String> records;
             try (Connection nats = Nats.connect(new Options.Builder().server(natsUrl).connectionName("audit-verify")
                     .connectionTimeout(Duration.ofSeconds(5)).build())) {
@@ -102,28 +100,8 @@ final class AuditCommand {
         }
     }
 
-    static Map<String, PublicKey> keys(List<String> specs) {
-        Map<String, PublicKey> keys = new HashMap<>();
-        for (String spec : specs) {
-            int eq = spec.indexOf('=');
-            Path file = Path.of(eq >= 0 ? spec.substring(eq + 1) : spec);
-            String name = file.getFileName().toString();
-            String id = eq >= 0 ? spec.substring(0, eq) : name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-            keys.put(id, PemKeys.readPublicKey(file));
-        }
-        return keys;
-    }
-
     static void print(AuditVerifier.Report report, java.io.PrintWriter out) {
-        if (report.ok()) {
-            out.println("OK: " + report.records() + " records of " + report.gateways().size() + " gateway(s) "
-                    + report.gateways() + " intact; " + report.checkpointsVerified() + " checkpoint(s) verified"
-                    + (report.checkpointsUnchecked() > 0 ? ", " + report.checkpointsUnchecked()
-                    + " not checked (no public key given)" : ""));
-        } else {
-            out.println("FAILED: " + report.problems().size() + " problem(s) in " + report.records() + " records");
-            report.problems().forEach(p -> out.println("  " + p));
-        }
+        report.summary().forEach(out::println);
         out.flush();
     }
 

@@ -38,6 +38,21 @@ public final class AuditVerifier {
         public boolean ok() {
             return problems.isEmpty();
         }
+
+        /** @return what a verifying command prints: a first line saying OK or FAILED, then each problem */
+        public List<String> summary() {
+            List<String> lines = new ArrayList<>();
+            if (ok()) {
+                lines.add("OK: " + records + " records of " + gateways.size() + " gateway(s) " + gateways
+                        + " intact; " + checkpointsVerified + " checkpoint(s) verified"
+                        + (checkpointsUnchecked > 0 ? ", " + checkpointsUnchecked
+                        + " not checked (no public key given for them)" : ""));
+            } else {
+                lines.add("FAILED: " + problems.size() + " problem(s) in " + records + " records");
+                problems.forEach(p -> lines.add("  " + p));
+            }
+            return lines;
+        }
     }
 
     /** @param storedRecords the record texts, in any order (they are sorted by gateway and sequence) */
