@@ -5,6 +5,7 @@ import com.pharmabridge.historian.testing.TestPostgres;
 import io.nats.client.impl.Headers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The schema's guarantees, straight against PostgreSQL: append-only, idempotent, digest-checked, guarded retention. */
+@Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES)
 class SchemaTest {
     private Database db;
     private long seq;
