@@ -126,6 +126,8 @@ public final class Historian implements AutoCloseable {
         LOG.info("Record tables: {}", layout);
         if (db.ownsWriterLogin()) {
             Schema.enableWriterLogin(db, db.writerPassword());
+        } else if (db.writerUser() == null) {
+            Schema.letOwnerActAsWriter(db);
         }
         Schema.applyRetention(db, config.retention());
     }

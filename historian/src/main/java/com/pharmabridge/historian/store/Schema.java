@@ -60,6 +60,28 @@ public final class Schema {
     }
 
     /**
+     * Without a writer login of its own, inserts go through the owner's login and {@code SET ROLE historian_writer},
+     * which needs the owner to be a member of that role (a superuser need not be).
+     */
+    public static void letOwnerActAsWriter(Database db) throws SQLException {
+        try (Connection c = db.admin(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT rolsuper OR pg_has_role(current_user, '" + Database.WRITER_ROLE
+                    + "', 'MEMBER') FROM pg_roles WHERE rolname = current_user")) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
+            try {
+                s.execute("GRANT " + Database.WRITER_ROLE + " TO CURRENT_USER");
+            } catch (SQLException e) {
+                throw new SQLException("Inserts need a writer: give --writer-user (a member of " + Database.WRITER_ROLE
+                        + "), or make the owner a member (GRANT " + Database.WRITER_ROLE + " TO <owner>); "
+                        + "granting it here failed: " + e.getMessage(), e.getSQLState(), e);
+            }
+        }
+    }
+
+    /**
      * Writes the configured retention into the database. A batch's retain-until date moves later when the batch
      * retention grows, never earlier when it shrinks (the guard refuses that).
      */
