@@ -97,11 +97,11 @@ final class StreamIngestor implements Runnable {
                     if (ackGate.mayAck(table, messages)) {
                         messages.forEach(Message::ack);
                     }
-                    problems.recovered("NATS");
+                    problems.recovered("JetStream");
                     backoff = 100;
                 } catch (IOException | JetStreamApiException | RuntimeException e) {
                     // NATS away, a timeout, the stream or consumer gone: start over from the stream
-                    problems.report("NATS", "Cannot consume " + table.stream() + ": " + describe(e), e);
+                    problems.report("JetStream", "Cannot consume " + table.stream() + ": " + describe(e), e);
                     dropSubscription();
                     pause(backoff);
                     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);

@@ -129,6 +129,26 @@ class DeliveryFaultsTest {
         }
     }
 
+    @Test
+    void aStreamDeletedAndCreatedAgainKeepsItsOldRowsAndAddsTheNewOnes() throws Exception {
+        try (NatsFixture nats = NatsFixture.start()) {
+            Streams.create(nats.observer(), "TELEMETRY", "telemetry.>");
+            Streams.publishReadings(nats.observer(), "telemetry.line1.sealer.temperature", 1, 50);
+            try (Historian historian = Historian.start(config(nats), db)) {
+                await().atMost(WAIT).until(() -> consumerDone(nats, 50));
+                // Deleted (with its consumer) and created again: its sequences start at 1 once more.
+                nats.observer().jetStreamManagement().deleteStream("TELEMETRY");
+                Streams.create(nats.observer(), "TELEMETRY", "telemetry.>");
+                Streams.publishReadings(nats.observer(), "telemetry.line1.sealer.temperature", 51, 30);
+                await().atMost(WAIT).until(() -> Rows.count(db, "telemetry") == 80);
+                assertThat(historian.stats().duplicates(RecordTable.TELEMETRY)).isZero();
+            }
+            assertThat(Rows.single(db, "SELECT count(DISTINCT stream_seq) FROM historian.telemetry")).isEqualTo(50);
+            assertThat(Rows.single(db, "SELECT count(*) FROM historian.telemetry "
+                    + "WHERE convert_from(payload, 'UTF8')::jsonb ->> 'reading' = '51' AND stream_seq = 1")).isEqualTo(1);
+        }
+    }
+
     /** Every message acknowledged and none pending: nothing more will be delivered. */
     private static boolean consumerDone(NatsFixture nats, long streamMessages) throws Exception {
         ConsumerInfo info = nats.observer().jetStreamManagement().getConsumerInfo("TELEMETRY", "historian");
