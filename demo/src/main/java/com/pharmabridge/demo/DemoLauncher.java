@@ -4,6 +4,7 @@ import com.pharmabridge.gateway.GatewayServer;
 import com.pharmabridge.gateway.config.ConfigLoader;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.natsserver.NatsServerProcess;
+import com.pharmabridge.gateway.registry.DeviceRegistry;
 import com.pharmabridge.simulator.LineSimulator;
 import com.pharmabridge.simulator.LineDescription;
 import com.pharmabridge.simulator.LineDescriptionLoader;
@@ -92,17 +93,32 @@ public final class DemoLauncher implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Files.createDirectories(dataDir);
+        if (lines < 1) {
+            throw new IllegalArgumentException("--lines: at least 1");
+        }
+        if (durationSeconds != null && durationSeconds <= 0) {
+            throw new IllegalArgumentException("--duration: a number of real seconds above 0");
+        }
         Path registryFile = dataDir.resolve("devices.yaml");
         LineDescription description = description();
-        DemoLine.Result line = DemoLine.register(DemoLine.deviceTypes(), description);
+        DataDirLock lock = DataDirLock.acquire(dataDir); // two demos on one store would corrupt each other's state
+        DemoLine.Result line = DemoLine.register(DemoLine.deviceTypes(), description,
+                java.nio.file.Files.exists(registryFile) ? DeviceRegistry.load(registryFile) : DeviceRegistry.empty());
+        if (line.keptDevices() > 0) {
+            System.out.println("Kept " + line.keptDevices() + " device(s) of your own from " + registryFile);
+        }
         Map<String, String> overrides = new HashMap<>(System.getenv());
         overrides.putIfAbsent("GATEWAY_HOST", "127.0.0.1"); // a demo has no business on other interfaces
         overrides.put("GATEWAY_PORT", Integer.toString(port));
         overrides.put("DEVICES_REGISTRY_FILE", registryFile.toString());
         overrides.put("NATS_URL", natsUrl == null ? "nats://127.0.0.1:4222" : natsUrl);
+        if (!overrides.containsKey("AUDIT_SIGNING_KEY_FILE")) {
+            overrides.put("AUDIT_SIGNING_KEY_FILE", DemoAuditKey.ensure(dataDir.resolve("audit")).toString());
+        }
         ConfigLoader.load(null, overrides); // a wrong setting stops us before anything is started
 
         Stoppables running = new Stoppables();
+        running.add(lock);
         Thread shutdown = new Thread(running::stopAll, "demo-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {
@@ -128,15 +144,19 @@ public final class DemoLauncher implements Callable<Integer> {
                     + (description.asFastAsPossible() ? "max" : description.speed())
                     + (description.duration() == null ? "" : " for " + description.duration() + " simulated")
                     + "; offline stores in " + dataDir.resolve("offline") + "; Ctrl-C to stop.");
+            // Added before the simulator, so closed after it: the final line counts what the devices left stored.
+            LiveSummary summary = running.add(new LiveSummary(url));
             LineSimulator simulator = running.add(LineSimulator.start(ws, description, line.tokens(), dataDir));
-            LiveSummary summary = running.add(new LiveSummary(url, simulator));
+            summary.follow(simulator);
             long end = durationSeconds == null ? Long.MAX_VALUE
                     : System.nanoTime() + Duration.ofSeconds(durationSeconds).toNanos();
             while (System.nanoTime() < end && !running.stopped()) {
                 summary.print();
                 if (simulator.awaitAllAcknowledged(Duration.ofSeconds(1))) {
-                    System.out.println();
-                    System.out.println("Simulated " + description.duration() + "; every message acknowledged.");
+                    if (!running.stopped()) { // not when Ctrl-C ended the run
+                        System.out.println();
+                        System.out.println("Simulated " + description.duration() + "; every message acknowledged.");
+                    }
                     break;
                 }
             }

@@ -1,6 +1,7 @@
 package com.pharmabridge.demo;
 
 import com.pharmabridge.gateway.policy.DeviceLimits;
+import com.pharmabridge.gateway.registry.DeviceRecord;
 import com.pharmabridge.gateway.registry.DeviceRegistry;
 import com.pharmabridge.gateway.registry.DeviceType;
 import com.pharmabridge.simulator.Equipment;
@@ -8,6 +9,7 @@ import com.pharmabridge.simulator.LineDescription;
 import com.pharmabridge.simulator.LinePermissions;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,13 +37,17 @@ final class DemoLine {
                 LinePermissions.hmiSubscribe(), List.of(), SIMULATED_DEVICE_LIMITS));
     }
 
-    /** Registers every machine and HMI of {@code description}; returns the registry and each device's token. */
-    static Result register(DeviceRegistry registry, LineDescription description) {
+    /**
+     * Registers every machine and HMI of {@code description} with a new token, in a registry that keeps the devices
+     * (and their types) someone registered in the file themselves, e.g. while following the SDK guide.
+     */
+    static Result register(DeviceRegistry types, LineDescription description, DeviceRegistry existing) {
+        DeviceRegistry registry = types;
         Map<String, String> tokens = new HashMap<>();
         for (LineDescription.Line line : description.lines()) {
             Map<String, String> attributes = Map.of("plant", line.plant(), "line", line.id());
-            DeviceRegistry.Registration hmi = registry.add(line.hmiId(), LinePermissions.HMI_TYPE, attributes, List.of(), List.of(),
-                    List.of());
+            DeviceRegistry.Registration hmi = registry.add(line.hmiId(), LinePermissions.HMI_TYPE, attributes,
+                    List.of(), List.of(), List.of());
             registry = hmi.registry();
             tokens.put(line.hmiId(), hmi.token());
             for (LineDescription.Machine machine : line.machines()) {
@@ -51,9 +57,20 @@ final class DemoLine {
                 tokens.put(machine.id(), registration.token());
             }
         }
-        return new Result(registry, Map.copyOf(tokens));
+        Map<String, DeviceType> allTypes = new LinkedHashMap<>(existing.types());
+        allTypes.putAll(registry.types());
+        Map<String, DeviceRecord> devices = new LinkedHashMap<>();
+        int kept = 0;
+        for (DeviceRecord own : existing.devices().values()) {
+            if (!tokens.containsKey(own.id())) {
+                devices.put(own.id(), own);
+                kept++;
+            }
+        }
+        devices.putAll(registry.devices());
+        return new Result(new DeviceRegistry(allTypes, devices), Map.copyOf(tokens), kept);
     }
 
-    record Result(DeviceRegistry registry, Map<String, String> tokens) {
+    record Result(DeviceRegistry registry, Map<String, String> tokens, int keptDevices) {
     }
 }

@@ -20,18 +20,24 @@ final class LiveSummary implements AutoCloseable {
 
     private final Connection connection;
     private final JetStreamManagement jsm;
-    private final LineSimulator simulator;
+    private volatile LineSimulator simulator;
     private final boolean terminal = System.console() != null;
     private int printed;
 
-    LiveSummary(String natsUrl, LineSimulator simulator) throws Exception {
+    LiveSummary(String natsUrl) throws Exception {
         this.connection = Nats.connect(new Options.Builder().server(natsUrl).connectionName("demo-summary")
                 .maxReconnects(-1).reconnectWait(Duration.ofMillis(500)).build());
         this.jsm = connection.jetStreamManagement();
-        this.simulator = simulator;
+    }
+
+    void follow(LineSimulator running) {
+        this.simulator = running;
     }
 
     String line() {
+        if (simulator == null) {
+            return "starting";
+        }
         LineSimulator.Totals totals = simulator.totals();
         StringBuilder out = new StringBuilder()
                 .append(SIM_TIME.format(totals.simulatedTime())).append(" | devices ").append(totals.connected())
@@ -64,7 +70,7 @@ final class LiveSummary implements AutoCloseable {
     }
 
     void printFinal() {
-        System.out.println((terminal ? "\r" : "") + line());
+        System.out.println((terminal ? "\r" : "") + "final: " + line());
     }
 
     /** Prints the final figures, then lets go of NATS; runs when the demo stops, however it stops. */

@@ -38,6 +38,8 @@ public final class LineDescriptionLoader {
     public static LineDescription load(Path file) {
         try {
             return parse(Files.readString(file));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("line description " + file + " not found", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read line description " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -51,7 +53,10 @@ public final class LineDescriptionLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("not valid YAML: " + e.getOriginalMessage(), e);
+            // SnakeYAML's message spans lines with a caret picture; its first line and the position are what help.
+            String first = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
+            throw new IllegalArgumentException("not valid YAML" + (e.getLocation() == null ? "" : " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()) + ": " + first, e);
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("expected a mapping with 'plants'");

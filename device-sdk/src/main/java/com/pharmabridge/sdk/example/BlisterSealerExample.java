@@ -22,6 +22,11 @@ public final class BlisterSealerExample {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: BlisterSealerExample <ws://gateway/ws> <deviceId> <token>");
+            System.exit(2);
+        }
+        java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
         String gateway = args[0];
         String deviceId = args[1];
         String token = args[2];
@@ -33,6 +38,9 @@ public final class BlisterSealerExample {
                          @Override
                          public void onEvent(Event event, String detail) {
                              System.out.println(event + " " + detail);
+                             if (event == Event.AUTH_FAILED) {
+                                 refused.countDown(); // a wrong or revoked token: retrying would not help
+                             }
                          }
                      })
                      .build())) {
@@ -43,14 +51,15 @@ public final class BlisterSealerExample {
                     command.reply("{\"accepted\":true}");
                 }
             });
-            for (int i = 0; ; i++) {
+            for (int i = 0; refused.getCount() > 0; i++) {
                 double value = setpoint + Math.sin(i / 10.0) * 0.8;
                 client.publish("factory.chicago.line1.blister-sealer.temperature",
                                 String.format(Locale.ROOT, "{\"value\":%.2f,\"unit\":\"C\",\"zone\":\"upper\"}", value))
                         .whenComplete((ack, failure) -> System.out.println(failure == null
                                 ? "stored as " + ack.stream() + " #" + ack.seq() : "refused: " + failure.getMessage()));
-                TimeUnit.SECONDS.sleep(1);
+                refused.await(1, TimeUnit.SECONDS);
             }
+            System.err.println("The gateway refused the credentials of " + deviceId + "; stopping.");
         }
     }
 }

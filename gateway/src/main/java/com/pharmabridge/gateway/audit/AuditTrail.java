@@ -275,7 +275,10 @@ public final class AuditTrail implements AutoCloseable {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                Throwable cause = e;
+                while (cause.getCause() != null && !(cause instanceof JetStreamApiException)) {
+                    cause = cause.getCause();
+                }
                 if (cause instanceof JetStreamApiException api && api.getApiErrorCode() == WRONG_LAST_SEQUENCE) {
                     LOG.error("Audit trail {}: another writer added to it (two gateways with id {}?); continuing "
                             + "after its records", subject, gatewayId);

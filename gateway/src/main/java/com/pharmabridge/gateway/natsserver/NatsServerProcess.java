@@ -64,18 +64,37 @@ public final class NatsServerProcess implements AutoCloseable {
                 + "'apt-get install nats-server' (Debian/Ubuntu) or give a NATS URL to use an existing server.");
     }
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /** How long the JVM's exit waits for the owner to stop this server before stopping it itself. */
+    static final java.time.Duration ORDERLY_STOP_GRACE = java.time.Duration.ofSeconds(30);
+
     public synchronized void start() throws IOException {
         if (process != null && process.isAlive()) {
             return;
         }
-        List<String> command = List.of(binary.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
-                "-sd", storeDir.toAbsolutePath().toString(), "-l", logFile.toAbsolutePath().toString());
+        List<String> command = new ArrayList<>();
+        // In a session of its own, Ctrl-C in the terminal reaches only the JVM, which then stops the gateway first
+        // (its devices' last acks and the audit trail still need NATS) and this server last.
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of(binary.toString(), "-a", "127.0.0.1", "-p", String.valueOf(port), "-js",
+                "-sd", storeDir.toAbsolutePath().toString(), "-l", logFile.toAbsolutePath().toString()));
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(storeDir.resolve("nats-server.out").toFile()))
                 .start();
-        // Whatever path the JVM leaves by, the private server must not outlive it and hold the store.
+        // Whatever path the JVM leaves by, the private server must not outlive it and hold the store. Shutdown hooks
+        // run together, so this one gives the owner's orderly stop time to finish first.
         Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroy, "stop-private-nats"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                if (!started.waitFor(ORDERLY_STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    started.destroy();
+                }
+            } catch (InterruptedException e) {
+                started.destroy();
+            }
+        }, "stop-private-nats"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
