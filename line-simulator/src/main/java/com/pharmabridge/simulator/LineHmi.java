@@ -191,8 +191,8 @@ final class LineHmi {
             long bad = last == null ? 0 : last.path("rejected").asLong();
             counts.raw(machine.device().deviceId(), JsonPayload.object().integer("produced", good)
                     .integer("rejected", bad).build());
-            // The line's output is what its last counting station passed: the smallest count along the line.
-            if (machine.device().equipment() != Equipment.CASE_PACKER) {
+            // The line's output is what its counting station, the cartoner, passed as good cartons.
+            if (machine.device().equipment() == Equipment.CARTONER) {
                 produced = Math.min(produced, good);
             }
             rejected += bad;

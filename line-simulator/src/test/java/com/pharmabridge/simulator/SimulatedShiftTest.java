@@ -2,11 +2,10 @@ package com.pharmabridge.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.pharmabridge.gateway.policy.DeviceLimits;
-import com.pharmabridge.gateway.registry.DeviceType;
 import com.pharmabridge.gateway.testing.GatewayFixture;
 import com.pharmabridge.gateway.testing.NatsFixture;
 import com.pharmabridge.gateway.testing.StoredMessages;
+import com.pharmabridge.simulator.testing.SimulatedLineGateway;
 import io.nats.client.Message;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,9 +65,9 @@ class SimulatedShiftTest {
     void aShiftAtFullSpeedStoresEveryStreamOnceInOrderWithValidCodesBatchesAndObeyedCommands(@TempDir Path data)
             throws Exception {
         LineDescription shift = LineDescriptionLoader.parse(SHIFT);
-        try (NatsFixture nats = NatsFixture.start(); GatewayFixture gateway = gatewayFor(nats, shift)) {
-            Map<String, String> tokens = new HashMap<>();
-            shift.deviceIds().forEach(id -> tokens.put(id, gateway.token(id)));
+        try (NatsFixture nats = NatsFixture.start();
+             GatewayFixture gateway = SimulatedLineGateway.start(nats, shift)) {
+            Map<String, String> tokens = SimulatedLineGateway.tokens(gateway, shift);
             LineSimulator.Totals totals;
             try (LineSimulator simulator = LineSimulator.start(gateway.wsUri(), shift, tokens, data)) {
                 assertThat(simulator.awaitAllAcknowledged(Duration.ofMinutes(4)))
@@ -95,26 +94,6 @@ class SimulatedShiftTest {
             batchesRunTheirWholeLifecycle(shift, stored.get("BATCHES"));
             commandsAreObeyed(shift, stored, totals);
         }
-    }
-
-    private static GatewayFixture gatewayFor(NatsFixture nats, LineDescription shift) throws Exception {
-        GatewayFixture gateway = new GatewayFixture(nats.url());
-        // At full speed a device publishes as fast as it is acknowledged: no rate limit to slow the shift.
-        DeviceLimits unlimited = new DeviceLimits(1_000_000, 1_000_000, null, null, null, null);
-        for (Equipment equipment : Equipment.values()) {
-            gateway.type(new DeviceType(equipment.subjectToken(), LinePermissions.machinePublish(equipment),
-                    LinePermissions.machineSubscribe(equipment), List.of(), unlimited));
-        }
-        gateway.type(new DeviceType(LinePermissions.HMI_TYPE, LinePermissions.hmiPublish(),
-                LinePermissions.hmiSubscribe(), List.of(), unlimited));
-        for (LineDescription.Line line : shift.lines()) {
-            Map<String, String> attributes = Map.of("plant", line.plant(), "line", line.id());
-            gateway.device(line.hmiId(), LinePermissions.HMI_TYPE, attributes);
-            for (LineDescription.Machine machine : line.machines()) {
-                gateway.device(machine.id(), machine.equipment().subjectToken(), attributes);
-            }
-        }
-        return gateway.start();
     }
 
     private static void everyDeviceOnItsStreams(LineDescription shift, Map<String, List<Message>> stored) {

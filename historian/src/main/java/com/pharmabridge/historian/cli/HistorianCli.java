@@ -8,6 +8,7 @@ import com.pharmabridge.historian.store.RecordTable;
 import com.pharmabridge.historian.store.RetentionPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -22,10 +23,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code historian run}: JetStream streams into PostgreSQL until SIGINT/SIGTERM. */
+/** {@code historian run | audit verify | batch report}: keep the records, check the audit trail, report a batch. */
 @Command(name = "historian", mixinStandardHelpOptions = true, version = "pharmabridge-historian 0.1.0",
         description = "Keeps every JetStream record of the packaging lines in append-only PostgreSQL tables.",
-        subcommands = {HistorianCli.Run.class})
+        subcommands = {HistorianCli.Run.class, AuditCommand.class, BatchCommand.class})
 public final class HistorianCli {
 
     public static void main(String[] args) {
@@ -56,35 +57,8 @@ public final class HistorianCli {
                 description = "NATS server (env HISTORIAN_NATS_URL or NATS_URL; default ${DEFAULT-VALUE})")
         String natsUrl;
 
-        @Option(names = "--db-url", paramLabel = "JDBC_URL", defaultValue = "${env:HISTORIAN_DB_URL}",
-                description = "PostgreSQL to use, e.g. jdbc:postgresql://db:5432/historian (env HISTORIAN_DB_URL); "
-                        + "without it: embedded PostgreSQL in --data")
-        String dbUrl;
-
-        @Option(names = "--db-user", defaultValue = "${env:HISTORIAN_DB_USER}",
-                description = "Owner of the historian schema, runs migrations and retention (env HISTORIAN_DB_USER)")
-        String dbUser;
-
-        @Option(names = "--db-password", defaultValue = "${env:HISTORIAN_DB_PASSWORD}",
-                description = "Its password (env HISTORIAN_DB_PASSWORD)")
-        String dbPassword;
-
-        @Option(names = "--writer-user", defaultValue = "${env:HISTORIAN_WRITER_USER}",
-                description = "Login for inserts, a member of historian_writer (env HISTORIAN_WRITER_USER); without "
-                        + "it inserts use the owner's login with SET ROLE historian_writer")
-        String writerUser;
-
-        @Option(names = "--writer-password", defaultValue = "${env:HISTORIAN_WRITER_PASSWORD}",
-                description = "Its password (env HISTORIAN_WRITER_PASSWORD)")
-        String writerPassword;
-
-        @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:HISTORIAN_DATA:-data/historian}",
-                description = "Embedded PostgreSQL's directory (env HISTORIAN_DATA; default ${DEFAULT-VALUE})")
-        Path data;
-
-        @Option(names = "--pg-port", defaultValue = "${env:HISTORIAN_PG_PORT:-0}",
-                description = "Embedded PostgreSQL's port on 127.0.0.1 (env HISTORIAN_PG_PORT; default: a free one)")
-        int pgPort;
+        @Mixin
+        DatabaseOptions database = new DatabaseOptions();
 
         @Option(names = "--streams", split = ",", paramLabel = "STREAM",
                 defaultValue = "${env:HISTORIAN_STREAMS:-TELEMETRY,EVENTS,ALERTS,QUALITY,BATCHES,AUDIT}",
@@ -121,17 +95,9 @@ public final class HistorianCli {
         @Override
         public Integer call() throws Exception {
             HistorianConfig config = config();
-            LocalPostgres embedded = null;
-            Database db;
-            if (dbUrl == null || dbUrl.isBlank()) {
-                embedded = LocalPostgres.start(data, pgPort);
-                db = Database.owned(embedded.jdbcUrl(), LocalPostgres.SUPERUSER, embedded.superuserPassword(),
-                        embedded.writerPassword());
-                System.err.println("Embedded PostgreSQL on " + embedded.jdbcUrl() + " (data " + embedded.dataDir()
-                        + "; passwords in credentials.properties there)");
-            } else {
-                db = Database.external(dbUrl, dbUser, dbPassword, writerUser, writerPassword);
-            }
+            DatabaseOptions.Opened opened = database.open();
+            LocalPostgres embedded = opened.embedded();
+            Database db = opened.db();
             Historian historian;
             try {
                 historian = Historian.start(config, db);

@@ -54,13 +54,21 @@ public record BatchRecord(String batchId, String product, String gtin, String pl
     public record Alert(Instant time, String type, String deviceId, String severity, String text) {
     }
 
-    /** One plotted series with its limits. */
-    public record Chart(String title, String unit, String deviceId, List<Point> points, Double low, Double high,
-                        Double target) {
+    /** One plotted series; each point carries the target and limits in force when it was measured. */
+    public record Chart(String title, String unit, String deviceId, List<Point> points) {
     }
 
-    /** A plotted value. */
-    public record Point(Instant time, double value) {
+    /**
+     * A plotted value.
+     *
+     * @param low    low limit then, or {@code null}
+     * @param high   high limit then, or {@code null}
+     * @param target target (setpoint) then, or {@code null}
+     */
+    public record Point(Instant time, double value, Double low, Double high, Double target) {
+        public boolean outside() {
+            return (high != null && value > high) || (low != null && value < low);
+        }
     }
 
     /** An audit record of the batch's period, summarised. */

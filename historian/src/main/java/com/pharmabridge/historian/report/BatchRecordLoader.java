@@ -256,20 +256,25 @@ public final class BatchRecordLoader {
         List<BatchRecord.Chart> charts = new ArrayList<>();
         for (Map.Entry<String, List<Row>> s : series.entrySet()) {
             List<Row> points = s.getValue().stream().sorted(Comparator.comparing(Row::time)).toList();
-            JsonNode first = points.get(0).payload();
-            Double target = first.has("setpoint") ? first.path("setpoint").asDouble()
-                    : first.has("target") ? first.path("target").asDouble() : null;
-            Double high = first.has("limit") ? first.path("limit").asDouble() : null;
-            Double low = null;
-            if (first.has("tolerance") && target != null) {
-                low = target - first.path("tolerance").asDouble();
-                high = target + first.path("tolerance").asDouble();
-            }
             String[] key = s.getKey().split("\\|", 2);
-            charts.add(new BatchRecord.Chart(key[1], text(first, "unit", ""), key[0], downsample(points), low, high,
-                    target));
+            charts.add(new BatchRecord.Chart(key[1], text(points.get(0).payload(), "unit", ""), key[0],
+                    downsample(points)));
         }
         return charts;
+    }
+
+    // The limits a reading declares: a setpoint with a high limit, or a target with a tolerance either side.
+    private static BatchRecord.Point point(Row r) {
+        JsonNode p = r.payload();
+        Double target = p.has("setpoint") ? p.path("setpoint").asDouble()
+                : p.has("target") ? p.path("target").asDouble() : null;
+        Double high = p.has("limit") ? p.path("limit").asDouble() : null;
+        Double low = null;
+        if (p.has("tolerance") && target != null) {
+            low = target - p.path("tolerance").asDouble();
+            high = target + p.path("tolerance").asDouble();
+        }
+        return new BatchRecord.Point(r.time(), p.path("value").asDouble(), low, high, target);
     }
 
     // Keeps the lowest and highest value of each time bucket, so that an excursion survives the thinning.
@@ -277,7 +282,7 @@ public final class BatchRecordLoader {
         List<BatchRecord.Point> out = new ArrayList<>();
         int buckets = MAX_CHART_POINTS / 2;
         if (points.size() <= MAX_CHART_POINTS) {
-            points.forEach(r -> out.add(new BatchRecord.Point(r.time(), r.payload().path("value").asDouble())));
+            points.forEach(r -> out.add(point(r)));
             return out;
         }
         double per = points.size() / (double) buckets;
@@ -299,9 +304,9 @@ public final class BatchRecordLoader {
             }
             Row firstOf = min.time().isBefore(max.time()) ? min : max;
             Row secondOf = firstOf == min ? max : min;
-            out.add(new BatchRecord.Point(firstOf.time(), firstOf.payload().path("value").asDouble()));
+            out.add(point(firstOf));
             if (secondOf != firstOf) {
-                out.add(new BatchRecord.Point(secondOf.time(), secondOf.payload().path("value").asDouble()));
+                out.add(point(secondOf));
             }
         }
         return out;

@@ -21,8 +21,8 @@ class HistorianCliTest {
     void defaultsWithoutOptions() {
         HistorianCli.Run run = parse();
         HistorianConfig config = run.config();
-        assertThat(run.dbUrl).isNull();
-        assertThat(run.data.toString()).isEqualTo(System.getenv().getOrDefault("HISTORIAN_DATA", "data/historian"));
+        assertThat(run.database.dbUrl).isNull();
+        assertThat(run.database.data.toString()).isEqualTo(System.getenv().getOrDefault("HISTORIAN_DATA", "data/historian"));
         assertThat(config.tables()).containsExactly(RecordTable.values());
         assertThat(config.durable()).isEqualTo("historian");
         assertThat(config.batchSize()).isEqualTo(500);
