@@ -5,6 +5,10 @@ import com.pharmabridge.gateway.config.ConfigLoader;
 import com.pharmabridge.gateway.config.GatewayConfig;
 import com.pharmabridge.gateway.natsserver.NatsServerProcess;
 import com.pharmabridge.gateway.registry.DeviceRegistry;
+import com.pharmabridge.historian.HistorianConfig;
+import com.pharmabridge.historian.ingest.Historian;
+import com.pharmabridge.historian.postgres.LocalPostgres;
+import com.pharmabridge.historian.store.Database;
 import com.pharmabridge.simulator.LineSimulator;
 import com.pharmabridge.simulator.LineDescription;
 import com.pharmabridge.simulator.LineDescriptionLoader;
@@ -48,6 +52,10 @@ public final class DemoLauncher implements Callable<Integer> {
     @Option(names = "--speed", description = "Simulated seconds per real second, or max (default: the description's, "
             + "1 for the default line)")
     String speed;
+
+    @Option(names = "--historian", description = "Also run the historian (embedded PostgreSQL in DATA/historian) and "
+            + "write each completed batch's report (JSON and HTML) to DATA/reports")
+    boolean historian;
 
     @Option(names = "--duration", description = "Stop after this many real seconds (default: when the description's "
             + "duration is simulated, or Ctrl-C)")
@@ -144,6 +152,17 @@ public final class DemoLauncher implements Callable<Integer> {
                     + (description.asFastAsPossible() ? "max" : description.speed())
                     + (description.duration() == null ? "" : " for " + description.duration() + " simulated")
                     + "; offline stores in " + dataDir.resolve("offline") + "; Ctrl-C to stop.");
+            BatchReports reports = null;
+            if (historian) {
+                LocalPostgres postgres = running.add(LocalPostgres.start(dataDir.resolve("historian"), 0));
+                Database db = Database.owned(postgres.jdbcUrl(), LocalPostgres.SUPERUSER, postgres.superuserPassword(),
+                        postgres.writerPassword());
+                HistorianConfig historianConfig = HistorianConfig.defaults(url);
+                Historian keeper = running.add(Historian.start(historianConfig, db));
+                reports = running.add(new BatchReports(db, dataDir.resolve("reports"), keeper, historianConfig));
+                System.out.println("Historian keeping every stream in PostgreSQL (" + postgres.jdbcUrl()
+                        + "); batch reports go to " + dataDir.resolve("reports"));
+            }
             // Added before the simulator, so closed after it: the final line counts what the devices left stored.
             LiveSummary summary = running.add(new LiveSummary(url));
             LineSimulator simulator = running.add(LineSimulator.start(ws, description, line.tokens(), dataDir));
@@ -152,6 +171,9 @@ public final class DemoLauncher implements Callable<Integer> {
                     : System.nanoTime() + Duration.ofSeconds(durationSeconds).toNanos();
             while (System.nanoTime() < end && !running.stopped()) {
                 summary.print();
+                if (reports != null && reports.writeDue(false) > 0) {
+                    summary.reportsWritten(reports.written());
+                }
                 if (simulator.awaitAllAcknowledged(Duration.ofSeconds(1))) {
                     if (!running.stopped()) { // not when Ctrl-C ended the run
                         System.out.println();

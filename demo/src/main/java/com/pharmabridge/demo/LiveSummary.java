@@ -30,8 +30,14 @@ final class LiveSummary implements AutoCloseable {
         this.jsm = connection.jetStreamManagement();
     }
 
+    private volatile int reports;
+
     void follow(LineSimulator running) {
         this.simulator = running;
+    }
+
+    void reportsWritten(int count) {
+        this.reports = count;
     }
 
     String line() {
@@ -48,7 +54,7 @@ final class LiveSummary implements AutoCloseable {
         return out.append(" | acked ").append(totals.acknowledged()).append(" pending ").append(totals.pending())
                 .append(" refused ").append(totals.refused()).append(" | batches ").append(totals.batchesCompleted())
                 .append('/').append(totals.batchesStarted()).append(" commands ").append(totals.commandsObeyed())
-                .append('/').append(totals.commandsSent()).toString();
+                .append('/').append(totals.commandsSent()).append(reports > 0 ? " | reports " + reports : "").toString();
     }
 
     private String count(String stream) {

@@ -50,4 +50,47 @@ class DemoRunTest {
             assertThat(messages).isGreaterThan(100);
         }
     }
+
+    @Test
+    void withTheHistorianEveryCompletedBatchGetsItsReport(@TempDir Path data) throws Exception {
+        Path line = data.resolve("line.yaml");
+        java.nio.file.Files.writeString(line, """
+                speed: max
+                duration: 50m
+                start: 2026-01-15T06:00:00Z
+                offlineStore: memory
+                plants:
+                  - id: chicago
+                    lines:
+                      - id: line1
+                        batches: {prefix: T, duration: 15m, changeover: 5m, plannedQuantity: 500}
+                        machines:
+                          - {type: blister-sealer, cycle: 20s}
+                          - {type: cartoner, cycle: 20s}
+                          - {type: serialization, cycle: 20s}
+                          - {type: case-packer, cycle: 40s}
+                """);
+        try (NatsFixture nats = NatsFixture.start()) {
+            int exit = new CommandLine(new DemoLauncher()).execute("--data", data.resolve("demo").toString(),
+                    "--nats-url", nats.url(), "--port", "0", "--line", line.toString(), "--historian",
+                    "--duration", "90");
+            assertThat(exit).isZero();
+        }
+        Path reports = data.resolve("demo").resolve("reports");
+        // 50 simulated minutes of 15-minute batches with 5-minute changeovers: two complete batches.
+        List<Path> html;
+        try (var files = java.nio.file.Files.list(reports)) {
+            html = files.filter(p -> p.toString().endsWith(".html")).sorted().toList();
+        }
+        assertThat(html).hasSize(2);
+        for (Path page : html) {
+            String json = java.nio.file.Files.readString(Path.of(page.toString().replace(".html", ".json")));
+            com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(json);
+            assertThat(report.path("timeline")).hasSize(4);
+            assertThat(report.path("recordsByTable").path("telemetry").asLong()).isPositive();
+            assertThat(report.path("oee").path("oee").asDouble()).isBetween(0.05, 1.0);
+            assertThat(java.nio.file.Files.readString(page)).contains("<svg", "Reconciliation");
+        }
+    }
 }
