@@ -1,5 +1,6 @@
 package com.pharmabridge.historian.report;
 
+import com.pharmabridge.protocol.oee.Oee;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

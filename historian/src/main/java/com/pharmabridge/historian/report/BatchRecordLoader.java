@@ -1,5 +1,7 @@
 package com.pharmabridge.historian.report;
 
+import com.pharmabridge.protocol.oee.Oee;
+import com.pharmabridge.protocol.oee.RunningTime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -152,7 +154,7 @@ public final class BatchRecordLoader {
     // reported, else the device reporting the most production.
     private static String oeeStation(Map<String, BatchRecord.Counts> reconciliation, List<Row> rows) {
         for (Row r : rows) {
-            if (r.subject().contains(".cartoner.") && r.deviceId() != null
+            if (r.subject().contains("." + Oee.COUNTING_STATION + ".") && r.deviceId() != null
                     && (reconciliation.isEmpty() || reconciliation.containsKey(r.deviceId()))) {
                 return r.deviceId();
             }
@@ -161,27 +163,10 @@ public final class BatchRecordLoader {
                 .map(Map.Entry::getKey).orElse(null);
     }
 
-    /** Time the device was in state "running" within [from, to], from its state events. */
+    /** Time the device was in state "running" within [from, to], from its state events (one definition: RunningTime). */
     static Duration runningTime(List<Row> states, String deviceId, Instant from, Instant to) {
-        Duration total = Duration.ZERO;
-        Instant runningSince = null;
-        for (Row r : states) {
-            if (!deviceId.equals(r.deviceId())) {
-                continue;
-            }
-            String state = text(r.payload(), "state", "");
-            Instant at = r.time().isBefore(from) ? from : r.time().isAfter(to) ? to : r.time();
-            if ("running".equals(state) && runningSince == null) {
-                runningSince = at;
-            } else if (!"running".equals(state) && runningSince != null) {
-                total = total.plus(Duration.between(runningSince, at));
-                runningSince = null;
-            }
-        }
-        if (runningSince != null) {
-            total = total.plus(Duration.between(runningSince, to));
-        }
-        return total;
+        return RunningTime.within(states.stream().filter(r -> deviceId.equals(r.deviceId()))
+                .map(r -> new RunningTime.StateChange(r.time(), text(r.payload(), "state", ""))).toList(), from, to);
     }
 
     // Silences of a running device ten times longer than its usual reporting interval.

@@ -1,5 +1,6 @@
 package com.pharmabridge.historian.report;
 
+import com.pharmabridge.protocol.oee.Oee;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;

@@ -1,4 +1,4 @@
-package com.pharmabridge.historian.report;
+package com.pharmabridge.protocol.oee;
 
 import org.junit.jupiter.api.Test;
 

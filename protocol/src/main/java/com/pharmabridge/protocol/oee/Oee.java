@@ -1,4 +1,4 @@
-package com.pharmabridge.historian.report;
+package com.pharmabridge.protocol.oee;
 
 import java.time.Duration;
 
@@ -9,7 +9,9 @@ import java.time.Duration;
  *   <li>performance = ideal cycle time × total count / run time, with the ideal rate the batch start declared;</li>
  *   <li>quality = good count / total count.</li>
  * </ul>
- * A factor whose inputs were not recorded is {@code null} (shown as "not computable"), and so is OEE then.
+ * A factor whose inputs were not recorded is {@code null} (shown as "not computable"), and so is OEE then. The
+ * batch report computes it over a finished batch, the gateway's live line view over the batch so far; both take the
+ * run time from {@link RunningTime} and the counts from the line's counting station ({@value #COUNTING_STATION}).
  *
  * @param plannedTime        planned production time
  * @param runTime            time the counting station was running
@@ -18,6 +20,8 @@ import java.time.Duration;
  * @param goodCount          units made right first time
  */
 public record Oee(Duration plannedTime, Duration runTime, Double idealRatePerMinute, long totalCount, long goodCount) {
+    /** The equipment whose states and counts stand for the line: it counts the line's finished units. */
+    public static final String COUNTING_STATION = "cartoner";
 
     public Double availability() {
         return plannedTime.isZero() ? null : ratio(runTime.toMillis(), plannedTime.toMillis());
