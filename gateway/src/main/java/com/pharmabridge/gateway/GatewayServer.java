@@ -1,6 +1,10 @@
 package com.pharmabridge.gateway;
 
 import com.pharmabridge.gateway.api.HttpApi;
+import com.pharmabridge.gateway.api.LineFeed;
+import com.pharmabridge.gateway.api.LineState;
+import com.pharmabridge.gateway.logging.Redact;
+import com.pharmabridge.gateway.metrics.JetStreamGauges;
 import com.pharmabridge.gateway.audit.AuditEvent;
 import com.pharmabridge.gateway.audit.AuditTrail;
 import com.pharmabridge.gateway.audit.RegistryChanges;
@@ -51,6 +55,8 @@ public final class GatewayServer implements AutoCloseable {
     private final int port;
     private boolean closed;
     private long registryTimer = -1;
+    private long jetStreamPollTimer = -1;
+    private LineFeed lineFeed;
     private volatile List<String> recordedDrift = List.of();
 
     private GatewayServer(GatewayConfig config, Vertx vertx, NatsBridge bridge, GatewayServices services,
@@ -69,6 +75,7 @@ public final class GatewayServer implements AutoCloseable {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
         NatsBridge bridge = new NatsBridge(config);
         AuditTrail audit = null;
+        LineFeed feed = null;
         try {
             bridge.start();
             RegistryWatcher registry = new RegistryWatcher(config.devices().registryFile());
@@ -88,8 +95,12 @@ public final class GatewayServer implements AutoCloseable {
                     new BatchTracker());
             metrics.bindGauges(sessions::authenticatedCount, bridge::isConnected, bridge::isReady,
                     () -> bridge.streamDrift().size());
+            bindOperationalMetrics(metrics, bridge, sessions);
+            feed = config.ui().enabled()
+                    ? new LineFeed(config, new LineState(config.ui().recentAlerts(), config.ui().maxCriticalValues()))
+                    : null;
             WebSocketEndpoint endpoint = new WebSocketEndpoint(services);
-            Router router = new HttpApi(services).router(vertx);
+            Router router = new HttpApi(services, feed).router(vertx);
             int port = config.gateway().port() == 0 ? NatsServerProcess.freePort() : config.gateway().port();
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(config.gateway().host())
@@ -108,12 +119,21 @@ public final class GatewayServer implements AutoCloseable {
             GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
             server.watchRegistry(registry);
             server.followBatches();
-            LOG.info("Gateway {} listening on {}://{}:{}{} ({} event loops), NATS {}, config hash {}",
+            server.pollJetStream(metrics);
+            if (feed != null) {
+                server.lineFeed = feed;
+                feed.start();
+            }
+            LOG.info("Gateway {} listening on {}://{}:{}{} ({} event loops), NATS {}, config hash {}{}",
                     config.gateway().id(), config.tls().enabled() ? "wss" : "ws", config.gateway().host(), port,
-                    WebSocketEndpoint.PATH, loops,
-                    config.nats().url(), config.sourceHash());
+                    WebSocketEndpoint.PATH, loops, Redact.url(config.nats().url()), config.sourceHash(),
+                    feed == null ? "" : ", line view at /ui" + (config.admin().configured()
+                            ? " (operator credential required)" : " (open: no admin.passwordHash configured)"));
             return server;
         } catch (Exception e) {
+            if (feed != null) {
+                feed.close();
+            }
             if (audit != null) {
                 audit.close(java.time.Duration.ofSeconds(2));
             }
@@ -121,6 +141,43 @@ public final class GatewayServer implements AutoCloseable {
             vertx.close();
             throw e;
         }
+    }
+
+    /** The NATS connection's own figures, and the messages waiting for slow devices, read when scraped. */
+    private static void bindOperationalMetrics(GatewayMetrics metrics, NatsBridge bridge, SessionRegistry sessions) {
+        metrics.bindNatsConnection(figure -> {
+            io.nats.client.Connection c = bridge.connection();
+            if (c == null) {
+                return 0;
+            }
+            return switch (figure) {
+                case "reconnects" -> c.getStatistics().getReconnects();
+                case "dropped" -> c.getStatistics().getDroppedCount();
+                case "pendingBytes" -> c.outgoingPendingBytes();
+                default -> 0;
+            };
+        });
+        metrics.bindOutgoing(() -> sessions.all().stream().mapToLong(DeviceSession::outgoingQueued).sum(),
+                () -> sessions.all().stream().mapToLong(DeviceSession::outgoingQueued).max().orElse(0));
+    }
+
+    /** Streams' sizes, storage and consumer lag, read from JetStream every metrics.jetStreamPollSeconds. */
+    private void pollJetStream(GatewayMetrics metrics) {
+        long interval = config.metrics().jetStreamPollInterval().toMillis();
+        if (!config.jetStream().enabled() || interval <= 0) {
+            return;
+        }
+        JetStreamGauges gauges = metrics.jetStreamGauges(config.jetStream().streams().stream()
+                .map(GatewayConfig.StreamSpec::name).toList(), config.metrics().maxConsumerSeries());
+        jetStreamPollTimer = vertx.setPeriodic(Math.min(interval, 2_000), interval, id ->
+                vertx.executeBlocking(() -> {
+                    if (bridge.isConnected() && bridge.management() != null) {
+                        gauges.poll(bridge.management());
+                    } else {
+                        gauges.unavailable();
+                    }
+                    return null;
+                }, false));
     }
 
     /** wss: the server's certificate and key from PEM files, TLS 1.2 and 1.3 only, client certificates if asked. */
@@ -252,6 +309,10 @@ public final class GatewayServer implements AutoCloseable {
         }
         closed = true;
         vertx.cancelTimer(registryTimer);
+        vertx.cancelTimer(jetStreamPollTimer);
+        if (lineFeed != null) {
+            lineFeed.close();
+        }
         endpoint.stopAccepting();
         for (DeviceSession session : services.sessions().all()) {
             session.onContext(session::beginShutdown);

@@ -11,19 +11,30 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Operator endpoints: /health (liveness), /ready (can the gateway store messages now?), /metrics (Prometheus text),
- * /devices and /devices/{id} (connected equipment; never a credential).
+ * /devices and /devices/{id} (connected equipment; never a credential), and the live line view under /ui
+ * (read-only; behind the operator's credential when one is configured).
  */
 public final class HttpApi {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final GatewayServices services;
+    private final LineFeed lineFeed;
 
     public HttpApi(GatewayServices services) {
+        this(services, null);
+    }
+
+    /** @param lineFeed the line view's data, or {@code null} when {@code ui.enabled} is false */
+    public HttpApi(GatewayServices services, LineFeed lineFeed) {
         this.services = services;
+        this.lineFeed = lineFeed;
     }
 
     public Router router(Vertx vertx) {
         Router router = Router.router(vertx);
+        if (lineFeed != null) {
+            new LineViewRoutes(services, lineFeed).mount(router);
+        }
         router.get("/health").handler(this::health);
         router.get("/ready").handler(this::ready);
         router.get("/health/ready").handler(this::ready);

@@ -99,13 +99,14 @@ public final class NatsBridge implements AutoCloseable {
                 .maxMessagesInOutgoingQueue(MAX_PENDING_MESSAGES * 4)
                 .reportNoResponders()
                 .connectionListener(this::onConnectionEvent)
-                .errorListener(new LoggingErrorListener(nats.url()))
+                .errorListener(new LoggingErrorListener(com.pharmabridge.gateway.logging.Redact.url(nats.url())))
                 .build();
         Thread connector = new Thread(() -> {
             try {
                 connected(Nats.connectReconnectOnConnect(options));
             } catch (IOException | RuntimeException e) {
-                lastProblem = "Cannot connect to NATS at " + nats.url() + ": " + e.getMessage();
+                lastProblem = "Cannot connect to NATS at " + com.pharmabridge.gateway.logging.Redact.url(nats.url())
+                        + ": " + e.getMessage();
                 LOG.error(lastProblem);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

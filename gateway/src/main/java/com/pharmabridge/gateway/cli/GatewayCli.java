@@ -26,7 +26,7 @@ import java.util.concurrent.CountDownLatch;
 /** Operator command line: run the gateway, manage the device registry, keep the audit trail. */
 @Command(name = "pharmabridge", mixinStandardHelpOptions = true, version = "pharmabridge 0.1.0",
         description = "WebSocket to NATS gateway for pharmaceutical packaging lines.",
-        subcommands = {GatewayCli.Run.class, GatewayCli.Device.class, AuditCommand.class})
+        subcommands = {GatewayCli.Run.class, GatewayCli.Device.class, AuditCommand.class, AdminCommand.class})
 public final class GatewayCli {
 
     public static void main(String[] args) {

@@ -373,7 +373,50 @@ public final class ConfigLoader {
                 Path.of(text(d, "devices.registryFile")),
                 Duration.ofSeconds(integer(d, "devices.reloadIntervalSeconds", 1, 3600)));
         return new GatewayConfig(server, auth, nats, jetStream, devices, ValidationConfig.defaults(), hash,
-                tls(tree.get("tls")), audit(tree.get("audit")));
+                tls(tree.get("tls")), audit(tree.get("audit")), metrics(tree.get("metrics")), admin(tree.get("admin")),
+                ui(tree.get("ui")));
+    }
+
+    private GatewayConfig.Metrics metrics(JsonNode m) {
+        return new GatewayConfig.Metrics(Duration.ofSeconds(integer(m, "metrics.jetStreamPollSeconds", 0, 86_400)),
+                integer(m, "metrics.maxConsumerSeries", 0, 10_000));
+    }
+
+    /** The hash comes from the file when one is named (its first line), else from the key; never a clear password. */
+    private GatewayConfig.Admin admin(JsonNode a) {
+        String user = text(a, "admin.user");
+        String hash = text(a, "admin.passwordHash");
+        String file = text(a, "admin.passwordHashFile");
+        if (!file.isEmpty()) {
+            try {
+                hash = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream().map(String::trim)
+                        .filter(line -> !line.isEmpty()).findFirst().orElse("");
+                if (hash.isEmpty()) {
+                    problems.add("admin.passwordHashFile: " + file + " is empty");
+                }
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                problems.add("admin.passwordHashFile: cannot read " + file);
+                hash = "";
+            }
+        }
+        if (user.isEmpty() || user.contains(":")) {
+            problems.add("admin.user: must be a non-empty name without ':'");
+        }
+        if (!hash.isEmpty() && !com.pharmabridge.gateway.api.AdminCredential.isHash(hash)) {
+            // Never echo the value: it may be a password pasted where its hash belongs.
+            problems.add("admin." + (file.isEmpty() ? "passwordHash" : "passwordHashFile")
+                    + ": not a password hash (pbkdf2-sha256$iterations$salt$hash); make one with "
+                    + "'pharmabridge admin hash-password'");
+            hash = "";
+        }
+        return new GatewayConfig.Admin(user, hash.isEmpty() ? null : hash);
+    }
+
+    private GatewayConfig.Ui ui(JsonNode u) {
+        return new GatewayConfig.Ui(bool(u, "ui.enabled"),
+                Duration.ofMillis(integer(u, "ui.refreshMillis", 100, 60_000)),
+                integer(u, "ui.recentAlerts", 1, 10_000), integer(u, "ui.maxCriticalValues", 1, 100_000),
+                Duration.ofHours(integer(u, "ui.replayHours", 0, 24 * 90)));
     }
 
     private GatewayConfig.Audit audit(JsonNode a) {

@@ -9,11 +9,60 @@ import java.util.List;
 
 /** The whole gateway configuration: one small immutable record per part. Built and validated by {@link ConfigLoader}. */
 public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
-                            ValidationConfig validation, String sourceHash, Tls tls, Audit audit) {
+                            ValidationConfig validation, String sourceHash, Tls tls, Audit audit, Metrics metrics,
+                            Admin admin, Ui ui) {
 
     public GatewayConfig {
         tls = tls == null ? Tls.DISABLED : tls;
         audit = audit == null ? Audit.DISABLED : audit;
+        metrics = metrics == null ? Metrics.DEFAULT : metrics;
+        admin = admin == null ? Admin.NONE : admin;
+        ui = ui == null ? Ui.DEFAULT : ui;
+    }
+
+    /** Without the operations parts (metrics polling, admin credential, line view): their defaults. */
+    public GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetStream, Devices devices,
+                         ValidationConfig validation, String sourceHash, Tls tls, Audit audit) {
+        this(gateway, auth, nats, jetStream, devices, validation, sourceHash, tls, audit, null, null, null);
+    }
+
+    /**
+     * What /metrics reads from JetStream besides the gateway's own counters.
+     *
+     * @param jetStreamPollInterval how often stream sizes, storage use and consumer lag are read; zero: never
+     * @param maxConsumerSeries     application consumers (not devices') reported one by one; the rest are summed
+     */
+    public record Metrics(Duration jetStreamPollInterval, int maxConsumerSeries) {
+        public static final Metrics DEFAULT = new Metrics(Duration.ofSeconds(15), 50);
+    }
+
+    /**
+     * The operator's credential for the line view (HTTP Basic). Only a PBKDF2 hash of the password is configured.
+     *
+     * @param passwordHash {@code pbkdf2-sha256$iterations$salt$hash}, or {@code null}: no credential, /ui is open
+     */
+    public record Admin(String user, String passwordHash) {
+        public static final Admin NONE = new Admin("admin", null);
+
+        public boolean configured() {
+            return passwordHash != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[user=" + user + ", passwordHash=" + (configured() ? "(set)" : "(none)") + "]";
+        }
+    }
+
+    /**
+     * The live line view at /ui.
+     *
+     * @param replay how far back the view reads JetStream at start (state events, batches, alerts, the counting
+     *               station's counts), so that a batch already running has its OEE from its start
+     */
+    public record Ui(boolean enabled, Duration refreshInterval, int recentAlerts, int maxCriticalValues,
+                     Duration replay) {
+        public static final Ui DEFAULT = new Ui(true, Duration.ofSeconds(1), 50, 200, Duration.ofHours(24));
     }
 
     /**
@@ -34,7 +83,8 @@ public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetS
     }
 
     public GatewayConfig withValidation(ValidationConfig newValidation) {
-        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash, tls, audit);
+        return new GatewayConfig(gateway, auth, nats, jetStream, devices, newValidation, sourceHash, tls, audit, metrics,
+                admin, ui);
     }
 
     /** Brute-force protection of logins, and signed device credentials. */

@@ -1,5 +1,7 @@
 package com.pharmabridge.gateway.session;
 
+import com.pharmabridge.gateway.metrics.GatewayMetrics;
+import com.pharmabridge.gateway.validation.PayloadValidator;
 import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.ProtocolException;
@@ -31,8 +33,37 @@ final class Checks {
     }
 
     static void mayPublish(DeviceSession session, String subject) {
-        if (!session.device().permissions().canPublish(subject)) {
+        mayPublish(session, subject, GatewayMetrics.Action.PUBLISH);
+    }
+
+    /** A Request needs the right to publish to its subject. */
+    static void mayRequest(DeviceSession session, String subject) {
+        mayPublish(session, subject, GatewayMetrics.Action.REQUEST);
+    }
+
+    private static void mayPublish(DeviceSession session, String subject, GatewayMetrics.Action action) {
+        boolean allowed = session.device().permissions().canPublish(subject);
+        session.services().metrics().authorization(action, allowed);
+        if (!allowed) {
             throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to publish to " + subject);
+        }
+    }
+
+    static void maySubscribe(DeviceSession session, String subject) {
+        boolean allowed = session.device().permissions().canSubscribe(subject);
+        session.services().metrics().authorization(GatewayMetrics.Action.SUBSCRIBE, allowed);
+        if (!allowed) {
+            throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to subscribe to " + subject);
+        }
+    }
+
+    /** A Reply only to a replyTo this device was given, once, within the request timeout. */
+    static void mayReply(DeviceSession session, String subject) {
+        boolean allowed = session.consumeReplySubject(subject);
+        session.services().metrics().authorization(GatewayMetrics.Action.REPLY, allowed);
+        if (!allowed) {
+            throw new ProtocolException(ErrorCode.NOT_AUTHORIZED,
+                    "Reply subject " + subject + " was not given to this device, or its request has expired");
         }
     }
 
@@ -46,8 +77,13 @@ final class Checks {
     /** The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count. */
     static void validPayload(DeviceSession session, String subject, Envelope envelope) {
         if (envelope.hasPayload()) {
-            session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),
-                    envelope.payloadLength());
+            try {
+                session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),
+                        envelope.payloadLength());
+            } catch (PayloadValidator.Refused refused) {
+                session.services().metrics().validationRefused(refused.reason());
+                throw refused;
+            }
         }
     }
 

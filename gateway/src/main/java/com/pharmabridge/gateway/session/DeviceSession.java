@@ -3,6 +3,7 @@ package com.pharmabridge.gateway.session;
 import com.pharmabridge.gateway.audit.AuditEvent;
 import com.pharmabridge.gateway.auth.AuthenticatedDevice;
 import com.pharmabridge.gateway.config.GatewayConfig;
+import com.pharmabridge.gateway.metrics.GatewayMetrics;
 import com.pharmabridge.gateway.policy.DeviceLimits;
 import com.pharmabridge.gateway.policy.EffectiveLimits;
 import com.pharmabridge.protocol.CloseCode;
@@ -252,8 +253,12 @@ public final class DeviceSession {
             return;
         }
         countInbound(envelope.type(), bytes.length);
+        long started = System.nanoTime();
         if (device != null) {
             MDC.put("device_id", device.deviceId());
+        }
+        if (envelope.correlationId() != null) {
+            MDC.put("correlation_id", envelope.correlationId());
         }
         try {
             router.route(this, envelope);
@@ -263,6 +268,9 @@ public final class DeviceSession {
             internalError(e, envelope.correlationId(), envelope.subject());
         } finally {
             MDC.remove("device_id");
+            MDC.remove("correlation_id");
+            MDC.remove("batch_id");
+            services.metrics().processed(envelope.type(), System.nanoTime() - started);
         }
     }
 
@@ -281,7 +289,7 @@ public final class DeviceSession {
             return;
         }
         messagesOut.incrementAndGet();
-        services.metrics().sent(type);
+        services.metrics().sent(type, text.length());
         if (outbound.isEmpty() && !writeQueueFull()) {
             socket.writeTextMessage(text);
             return;
@@ -504,12 +512,16 @@ public final class DeviceSession {
     /** @return 0 when the message (of {@code size} bytes) may proceed, otherwise milliseconds until a retry may */
     long takeRateToken(int size) {
         long wait = rate.tryTake();
+        if (wait > 0) {
+            services.metrics().rateLimited(GatewayMetrics.RateLimit.MESSAGES);
+        }
         if (wait > 0 || bytes == null) {
             return wait;
         }
         long byteWait = bytes.tryTake(size);
         if (byteWait > 0) {
             rate.giveBack(1);
+            services.metrics().rateLimited(GatewayMetrics.RateLimit.BYTES);
         }
         return byteWait;
     }
@@ -690,6 +702,15 @@ public final class DeviceSession {
 
     public long messagesOut() {
         return messagesOut.get();
+    }
+
+    /** Messages waiting for this device; read from other threads for metrics, so only approximately current. */
+    public int outgoingQueued() {
+        try {
+            return outbound.size();
+        } catch (RuntimeException racing) {
+            return 0;
+        }
     }
 
     public boolean isClosed() {

@@ -111,6 +111,9 @@ final class DurableSubscription implements DeviceSubscription {
         String ackId = consumerName + "-" + (++nextAckId);
         session.awaitDeviceAck(ackId, new Delivery(this, message));
         session.services().metrics().durableDelivered();
+        if (message.isJetStream() && message.metaData().deliveredCount() > 1) {
+            session.services().metrics().durableRedelivered();
+        }
         Deliveries.deliver(session, message, ackId);
     }
 

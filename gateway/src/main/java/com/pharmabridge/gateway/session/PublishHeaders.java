@@ -6,6 +6,7 @@ import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.ProtocolException;
 import com.pharmabridge.protocol.Sha256;
 import io.nats.client.impl.Headers;
+import org.slf4j.MDC;
 
 import java.time.Instant;
 
@@ -42,12 +43,14 @@ final class PublishHeaders {
         String batchId = Payloads.topLevelString(envelope, "batchId");
         if (batchId != null) {
             headers.put(BATCH_ID, headerValue(batchId, "payload.batchId"));
+            MDC.put("batch_id", batchId);
         } else {
             // Every record belongs to a batch: one that names none gets its line's running batch, marked as such.
             String lineBatch = session.services().batches().activeBatch(device.attributes());
             if (lineBatch != null) {
                 headers.put(BATCH_ID, lineBatch);
                 headers.put(BATCH_ID_SOURCE, "line");
+                MDC.put("batch_id", lineBatch);
             }
         }
         if (envelope.correlationId() != null) {

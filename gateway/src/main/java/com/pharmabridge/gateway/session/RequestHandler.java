@@ -24,7 +24,7 @@ final class RequestHandler implements InboundHandler {
     public void handle(DeviceSession session, Envelope envelope) {
         String subject = Checks.literalSubject(envelope);
         String correlationId = Checks.correlationId(envelope);
-        Checks.mayPublish(session, subject);
+        Checks.mayRequest(session, subject);
         Duration timeout = timeout(session.services().config().gateway(), envelope.timeoutMs());
         Checks.withinRate(session, envelope);
         Checks.validPayload(session, subject, envelope);

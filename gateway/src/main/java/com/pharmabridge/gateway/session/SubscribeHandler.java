@@ -20,9 +20,7 @@ final class SubscribeHandler implements InboundHandler {
     @Override
     public void handle(DeviceSession session, Envelope envelope) {
         String subject = Checks.subjectPattern(envelope);
-        if (!session.device().permissions().canSubscribe(subject)) {
-            throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "Not authorized to subscribe to " + subject);
-        }
+        Checks.maySubscribe(session, subject);
         Checks.withinRate(session, envelope);
         JsonNode options = Payloads.tree(envelope);
         JsonNode durableOption = options.path("durable");

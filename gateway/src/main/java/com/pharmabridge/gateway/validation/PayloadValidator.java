@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.pharmabridge.protocol.ErrorCode;
+import com.pharmabridge.gateway.metrics.GatewayMetrics;
 import com.pharmabridge.protocol.ProtocolException;
 import com.pharmabridge.protocol.Subjects;
 
@@ -97,22 +98,24 @@ public final class PayloadValidator {
         try {
             payload = MAPPER.readTree(frame, offset, length);
         } catch (IOException e) {
-            throw invalid("Payload is not valid JSON");
+            throw invalid(GatewayMetrics.ValidationReason.NOT_JSON, "Payload is not valid JSON");
         }
         if (payload == null || payload.isMissingNode()) {
-            throw invalid("Payload is empty");
+            throw invalid(GatewayMetrics.ValidationReason.EMPTY, "Payload is empty");
         }
         if (rule != null) {
             List<Error> errors = rule.schema().validate(payload);
             if (!errors.isEmpty()) {
                 String more = errors.size() == 1 ? "" : " (and " + (errors.size() - 1) + " more)";
-                throw invalid("Payload does not match schema '" + rule.name() + "' at " + describe(errors.get(0)) + more);
+                throw invalid(GatewayMetrics.ValidationReason.SCHEMA,
+                        "Payload does not match schema '" + rule.name() + "' at " + describe(errors.get(0)) + more);
             }
         }
         if (gs1) {
             Gs1Checks.Failure failure = Gs1Checks.check(payload);
             if (failure != null) {
-                throw invalid("Payload fails the GS1 checks at " + failure.pointer() + ": " + failure.reason());
+                throw invalid(GatewayMetrics.ValidationReason.GS1,
+                        "Payload fails the GS1 checks at " + failure.pointer() + ": " + failure.reason());
             }
         }
     }
@@ -140,7 +143,8 @@ public final class PayloadValidator {
     private static void checkBatchEvent(String subject) {
         String event = subject.substring(subject.lastIndexOf('.') + 1);
         if (!BATCH_EVENTS.contains(event)) {
-            throw invalid("Subject " + subject + " is not a batch lifecycle event: its last token must be start, "
+            throw invalid(GatewayMetrics.ValidationReason.BATCH_EVENT, "Subject " + subject
+                    + " is not a batch lifecycle event: its last token must be start, "
                     + "complete, hold or release");
         }
     }
@@ -161,7 +165,21 @@ public final class PayloadValidator {
         return (pointer.isEmpty() ? "(root)" : pointer) + ": " + message;
     }
 
-    private static ProtocolException invalid(String message) {
-        return new ProtocolException(ErrorCode.INVALID_MESSAGE, message);
+    private static Refused invalid(GatewayMetrics.ValidationReason reason, String message) {
+        return new Refused(reason, message);
+    }
+
+    /** An INVALID_MESSAGE refusal of a payload, with its reason for the metrics. */
+    public static final class Refused extends ProtocolException {
+        private final transient GatewayMetrics.ValidationReason reason;
+
+        Refused(GatewayMetrics.ValidationReason reason, String message) {
+            super(ErrorCode.INVALID_MESSAGE, message);
+            this.reason = reason;
+        }
+
+        public GatewayMetrics.ValidationReason reason() {
+            return reason;
+        }
     }
 }
