@@ -49,8 +49,14 @@ final class LineViewRoutes {
         AdminAuth auth = new AdminAuth(services);
         router.route("/ui").handler(auth);
         router.route("/ui/*").handler(auth);
-        router.get("/ui").handler(ctx -> ctx.redirect("/ui/"));
-        router.get("/ui/").handler(ctx -> serve(ctx, "index.html"));
+        // Vert.x matches "/ui" and "/ui/" alike: only the bare one is sent on, so relative links resolve under /ui/.
+        router.get("/ui/").handler(ctx -> {
+            if (ctx.request().path().endsWith("/")) {
+                serve(ctx, "index.html");
+            } else {
+                ctx.redirect("/ui/");
+            }
+        });
         router.get("/ui/api/snapshot").handler(this::snapshot);
         router.get("/ui/api/events").handler(this::events);
         router.get("/ui/lib/" + CHART_JS).handler(ctx -> serve(ctx, CHART_JS));

@@ -22,7 +22,14 @@ public final class SimulatedLineGateway {
      * at full speed publishes as fast as it is acknowledged) and every machine and HMI of {@code line}.
      */
     public static GatewayFixture start(NatsFixture nats, LineDescription line) throws Exception {
+        return start(nats, line, Map.of());
+    }
+
+    /** As {@link #start(NatsFixture, LineDescription)}, with configuration overrides (environment-variable form). */
+    public static GatewayFixture start(NatsFixture nats, LineDescription line, Map<String, String> overrides)
+            throws Exception {
         GatewayFixture gateway = new GatewayFixture(nats.url());
+        overrides.forEach(gateway::with);
         DeviceLimits unlimited = new DeviceLimits(1_000_000, 1_000_000, null, null, null, null);
         for (Equipment equipment : Equipment.values()) {
             gateway.type(new DeviceType(equipment.subjectToken(), LinePermissions.machinePublish(equipment),
