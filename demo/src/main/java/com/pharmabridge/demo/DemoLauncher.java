@@ -75,6 +75,10 @@ public final class DemoLauncher implements Callable<Integer> {
         if (System.getenv("LOG_LEVEL") == null && System.getProperty("LOG_LEVEL") == null) {
             System.setProperty("LOG_LEVEL", "WARN");
         }
+        // A person reads this terminal: plain lines rather than the services' JSON (LOG_FORMAT=json for those).
+        if (System.getenv("LOG_FORMAT") == null && System.getProperty("LOG_FORMAT") == null) {
+            System.setProperty("LOG_FORMAT", "text");
+        }
         System.exit(cli.execute(args));
     }
 

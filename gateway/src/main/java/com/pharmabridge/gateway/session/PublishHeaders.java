@@ -36,11 +36,15 @@ final class PublishHeaders {
         headers.put(DEVICE_TYPE, device.deviceType());
         headers.put(GATEWAY_ID, session.services().config().gateway().id());
         headers.put(RECEIVED_AT, Instant.now().toString());
+        // The batch first, so that a clock-skew warning below names it in its log line.
+        String batchId = Payloads.topLevelString(envelope, "batchId");
         if (envelope.timestamp() != null) {
             headers.put(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
+            if (batchId != null) {
+                MDC.put("batch_id", headerValue(batchId, "payload.batchId"));
+            }
             flagClockSkew(session, envelope.timestamp(), headers);
         }
-        String batchId = Payloads.topLevelString(envelope, "batchId");
         if (batchId != null) {
             headers.put(BATCH_ID, headerValue(batchId, "payload.batchId"));
             MDC.put("batch_id", batchId);
