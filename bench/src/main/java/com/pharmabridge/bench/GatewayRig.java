@@ -85,6 +85,9 @@ final class GatewayRig implements AutoCloseable {
         Process process = builder.start();
         GatewayRig rig = new GatewayRig(port, dir, tokens, process);
         String ready = rig.answers.poll(60, TimeUnit.SECONDS);
+        while (ready != null && !ready.startsWith("READY")) { // the JVM may print first (JFR, warnings)
+            ready = rig.answers.poll(60, TimeUnit.SECONDS);
+        }
         if (ready == null || !ready.startsWith("READY") || !ready.endsWith("true")) {
             rig.close();
             throw new IOException("Gateway did not become ready (" + ready + "); see " + dir.resolve("gateway.log"));

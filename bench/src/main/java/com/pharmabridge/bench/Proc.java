@@ -24,6 +24,17 @@ final class Proc {
         }
     }
 
+    /** @return system (kernel) CPU time of the process, in nanoseconds; -1 when unknown */
+    static long systemCpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** @return resident set size in bytes; -1 when unknown */
     static long rssBytes(long pid) {
         return statusKb(pid, "VmRSS:") * 1024;

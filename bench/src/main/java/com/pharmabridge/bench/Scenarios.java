@@ -53,16 +53,17 @@ final class Scenarios {
     }
 
     /** CPU of the three processes and what NATS received, at one instant. */
-    private record Snapshot(long nanos, long inMsgs, long gatewayCpu, long natsCpu, long selfCpu) {
+    private record Snapshot(long nanos, long inMsgs, long gatewayCpu, long natsCpu, long selfCpu, long gatewaySys) {
         static Snapshot take(Rig rig) throws IOException, InterruptedException {
             return new Snapshot(System.nanoTime(), rig.nats.inMsgs(), Proc.cpuNanos(rig.gateway.pid()),
-                    Proc.cpuNanos(rig.nats.pid()), Proc.cpuNanos(Proc.self()));
+                    Proc.cpuNanos(rig.nats.pid()), Proc.cpuNanos(Proc.self()), Proc.systemCpuNanos(rig.gateway.pid()));
         }
     }
 
     private static void costs(Map<String, Double> v, Snapshot a, Snapshot b, double messages) {
         double m = Math.max(1, messages);
         v.put("gatewayCpuUsPerMsg", (b.gatewayCpu - a.gatewayCpu) / 1000.0 / m);
+        v.put("gatewayKernelCpuUsPerMsg", (b.gatewaySys - a.gatewaySys) / 1000.0 / m);
         v.put("natsCpuUsPerMsg", (b.natsCpu - a.natsCpu) / 1000.0 / m);
         v.put("generatorCpuUsPerMsg", (b.selfCpu - a.selfCpu) / 1000.0 / m);
         double seconds = (b.nanos - a.nanos) / 1e9;
@@ -513,18 +514,31 @@ final class Scenarios {
         }
     }
 
-    /** Waits until nats-server has stopped receiving (the previous trial's sockets drained or closed). */
+    /**
+     * Waits until the previous trial has fully ended: nats-server no longer receiving, and neither it nor the gateway
+     * still busy (a side that fell behind works off what the sockets still held after the generator stopped, and that
+     * must not be counted against the next trial).
+     */
     private void quiet() throws IOException, InterruptedException {
-        long last = rig.nats.inMsgs();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.SECONDS.toNanos(120);
+        Snapshot last = Snapshot.take(rig);
         while (System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(300);
-            long now = rig.nats.inMsgs();
-            if (now - last < 50) {
+            TimeUnit.MILLISECONDS.sleep(500);
+            Snapshot now = Snapshot.take(rig);
+            boolean idle = now.inMsgs - last.inMsgs < 100 && now.gatewayCpu - last.gatewayCpu <= 50_000_000L
+                    && now.natsCpu - last.natsCpu <= 50_000_000L;
+            last = now;
+            if (idle) {
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (seconds > 5) {
+                    log.add(String.format(java.util.Locale.ROOT, "the servers needed %.1f s to work off the last trial's "
+                            + "buffered traffic", seconds));
+                }
                 return;
             }
-            last = now;
         }
+        log.add("the servers were still busy 120 s after a trial");
     }
 
     private static void sleep(double seconds) throws InterruptedException {

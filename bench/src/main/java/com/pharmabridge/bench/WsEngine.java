@@ -219,6 +219,9 @@ final class WsEngine implements AutoCloseable {
                 channel = SocketChannel.open();
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                // What a device has written but the server not yet read stays small: a trial's backlog must not
+                // spill into the next one.
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, 64 * 1024);
                 if (localAddress != null) {
                     channel.bind(new InetSocketAddress(localAddress, 0));
                 }
