@@ -55,7 +55,7 @@ class DeployFilesTest {
         requireTool("/usr/bin/promtool", "scripts/ensure-prometheus-tools.sh");
         nats = NatsFixture.start();
         gateway = new GatewayFixture(nats.url())
-                .with("METRICS_JET_STREAM_POLL_SECONDS", "1")
+                .with("METRICS_JETSTREAM_POLL_SECONDS", "1")
                 .device("deploy-sealer-1", "sealer", "line1")
                 .start();
         // An application's durable consumer (as the historian keeps), so its lag series exists.

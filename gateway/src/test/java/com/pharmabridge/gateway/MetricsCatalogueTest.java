@@ -34,7 +34,7 @@ class MetricsCatalogueTest {
         nats = NatsFixture.start();
         gateway = new GatewayFixture(nats.url())
                 .with("GATEWAY_MESSAGE_RATE_LIMIT_PER_SECOND", "5")
-                .with("METRICS_JET_STREAM_POLL_SECONDS", "1")
+                .with("METRICS_JETSTREAM_POLL_SECONDS", "1")
                 .device("metrics-sealer-1", "sealer", "line1")
                 .device("metrics-hmi-1", "hmi", "line1")
                 .start();
