@@ -74,17 +74,23 @@ final class Checks {
         }
     }
 
-    /** The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count. */
-    static void validPayload(DeviceSession session, String subject, Envelope envelope) {
+    /**
+     * The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count.
+     *
+     * @return the payload as the validator parsed it, or {@code null} when no rule applies to the subject
+     */
+    static com.fasterxml.jackson.databind.JsonNode validPayload(DeviceSession session, String subject,
+                                                                Envelope envelope) {
         if (envelope.hasPayload()) {
             try {
-                session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),
+                return session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),
                         envelope.payloadLength());
             } catch (PayloadValidator.Refused refused) {
                 session.services().metrics().validationRefused(refused.reason());
                 throw refused;
             }
         }
+        return null;
     }
 
     static void hasPayload(Envelope envelope) {

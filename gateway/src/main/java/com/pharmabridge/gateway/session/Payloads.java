@@ -55,6 +55,25 @@ final class Payloads {
         return found;
     }
 
+    /**
+     * As {@link #topLevelString(Envelope, String)}, from the payload's tree when the caller already has it: a string
+     * is taken from the tree (Jackson keeps the last of repeated fields there too); a number, whose text the tree no
+     * longer holds as written, and a missing tree go to the parser.
+     */
+    static String topLevelString(Envelope envelope, JsonNode parsed, String name) {
+        if (parsed == null || !parsed.isObject()) {
+            return topLevelString(envelope, name);
+        }
+        JsonNode value = parsed.get(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.textValue();
+        }
+        return value.isNumber() ? topLevelString(envelope, name) : null;
+    }
+
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;

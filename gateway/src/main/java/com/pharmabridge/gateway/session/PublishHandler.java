@@ -26,9 +26,9 @@ final class PublishHandler implements InboundHandler {
         Checks.mayPublish(session, subject);
         Checks.hasPayload(envelope);
         Checks.withinRate(session, envelope);
-        Checks.validPayload(session, subject, envelope);
+        com.fasterxml.jackson.databind.JsonNode parsed = Checks.validPayload(session, subject, envelope);
         byte[] payload = envelope.payloadBytes();
-        Headers headers = PublishHeaders.build(session, envelope, payload);
+        Headers headers = PublishHeaders.build(session, envelope, payload, parsed);
         NatsBridge bridge = session.services().bridge();
         String correlationId = envelope.correlationId();
         String stream = correlationId == null ? null : bridge.streams().streamFor(subject);

@@ -30,14 +30,20 @@ final class PublishHeaders {
     }
 
     static Headers build(DeviceSession session, Envelope envelope, byte[] payload) {
+        return build(session, envelope, payload, null);
+    }
+
+    /** @param parsed the payload as the validator already parsed it, or {@code null}: its batchId is read from it */
+    static Headers build(DeviceSession session, Envelope envelope, byte[] payload,
+                         com.fasterxml.jackson.databind.JsonNode parsed) {
         AuthenticatedDevice device = session.device();
         Headers headers = new Headers();
         headers.put(DEVICE_ID, device.deviceId());
         headers.put(DEVICE_TYPE, device.deviceType());
         headers.put(GATEWAY_ID, session.services().config().gateway().id());
-        headers.put(RECEIVED_AT, Instant.now().toString());
+        headers.put(RECEIVED_AT, IsoInstant.format(Instant.now()));
         // The batch first, so that a clock-skew warning below names it in its log line.
-        String batchId = Payloads.topLevelString(envelope, "batchId");
+        String batchId = Payloads.topLevelString(envelope, parsed, "batchId");
         if (envelope.timestamp() != null) {
             headers.put(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
             if (batchId != null) {

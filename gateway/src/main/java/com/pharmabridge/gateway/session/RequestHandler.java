@@ -27,11 +27,11 @@ final class RequestHandler implements InboundHandler {
         Checks.mayRequest(session, subject);
         Duration timeout = timeout(session.services().config().gateway(), envelope.timeoutMs());
         Checks.withinRate(session, envelope);
-        Checks.validPayload(session, subject, envelope);
+        com.fasterxml.jackson.databind.JsonNode parsed = Checks.validPayload(session, subject, envelope);
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         long started = System.nanoTime();
         NatsBridge bridge = session.services().bridge();
-        Headers headers = PublishHeaders.build(session, envelope, payload);
+        Headers headers = PublishHeaders.build(session, envelope, payload, parsed);
         // On a stored subject the stream itself would answer the request with its PubAck; see requestThroughStream.
         CompletableFuture<Message> answer = bridge.streams().streamFor(subject) == null
                 ? bridge.request(subject, headers, payload, timeout)
