@@ -35,6 +35,10 @@ public final class BenchCli {
         @Option(names = "--rounds", defaultValue = "2", description = "Alternating rounds per scenario.")
         int rounds;
 
+        @Option(names = "--sides", split = ",", defaultValue = "NATIVE,GATEWAY",
+                description = "Which sides to measure (GATEWAY alone for quick before/after comparisons of the gateway).")
+        List<Side> sides;
+
         @Option(names = "--duration", defaultValue = "10", description = "Measured seconds per trial.")
         double duration;
 
@@ -177,6 +181,9 @@ public final class BenchCli {
             for (int round = 0; round < rounds; round++) {
                 Side[] order = round % 2 == 0 ? new Side[]{Side.NATIVE, Side.GATEWAY} : new Side[]{Side.GATEWAY, Side.NATIVE};
                 for (Side side : order) {
+                    if (!sides.contains(side)) {
+                        continue;
+                    }
                     System.out.printf(Locale.ROOT, "%s [%s] round %d: %s ... ", row.scenario, row.parameters, round + 1,
                             side.label);
                     System.out.flush();

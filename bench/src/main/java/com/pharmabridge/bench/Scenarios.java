@@ -467,6 +467,7 @@ final class Scenarios {
             long after = side == Side.GATEWAY ? rig.gateway.heapAfterGc() : Proc.rssBytes(rig.nats.pid());
             long rssAfter = Proc.rssBytes(side == Side.GATEWAY ? rig.gateway.pid() : rig.nats.pid());
             if (side == Side.GATEWAY) {
+                classHistogram(devices);
                 v.put("heapBytesPerConn", (after - before) / (double) devices);
             } else {
                 v.put("rssBytesPerConn", (after - before) / (double) devices);
@@ -484,6 +485,19 @@ final class Scenarios {
             quiet();
         }
         return v;
+    }
+
+    /** What the idle connections hold, class by class, next to the results (jcmd GC.class_histogram). */
+    private void classHistogram(int devices) {
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Path file = rig.gateway.dir.resolve("class-histogram-" + devices + "-idle.txt");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(rig.gateway.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            p.waitFor(60, TimeUnit.SECONDS);
+        } catch (IOException | InterruptedException e) {
+            log.add("no class histogram: " + e);
+        }
     }
 
     static long openFileLimit() {
