@@ -113,7 +113,11 @@ public final class GatewayServer implements AutoCloseable {
                     .setIdleTimeout(idleTimeoutSeconds(config.gateway()))
                     .setIdleTimeoutUnit(TimeUnit.SECONDS)
                     .setWebSocketClosingTimeout(5)
-                    .setTcpNoDelay(true);
+                    .setTcpNoDelay(true)
+                    // Every session touches its socket only on its own event loop (NATS threads hand work back with
+                    // runOnContext), so Vert.x need not keep a thread-safe write queue per connection: that queue's
+                    // first chunk alone is about 4 KiB per connection, twice (HTTP and WebSocket).
+                    .setStrictThreadMode(true);
             configureTls(options, config.tls());
             deploy(vertx, loops, options, router, endpoint, config);
             GatewayServer server = new GatewayServer(config, vertx, bridge, services, endpoint, port);
