@@ -115,8 +115,9 @@ public final class GatewayServer implements AutoCloseable {
                     .setWebSocketClosingTimeout(5)
                     .setTcpNoDelay(true)
                     // Every session touches its socket only on its own event loop (NATS threads hand work back with
-                    // runOnContext), so Vert.x need not keep a thread-safe write queue per connection: that queue's
-                    // first chunk alone is about 4 KiB per connection, twice (HTTP and WebSocket).
+                    // runOnContext), so Vert.x need not keep a thread-safe write queue for the HTTP connection: that
+                    // queue's first chunk alone is about 4 KiB per connection. (The WebSocket connection Vert.x makes
+                    // on upgrade keeps its own such queue in any mode.)
                     .setStrictThreadMode(true);
             configureTls(options, config.tls());
             deploy(vertx, loops, options, router, endpoint, config);
