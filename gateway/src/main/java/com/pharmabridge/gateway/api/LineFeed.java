@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pharmabridge.gateway.config.GatewayConfig;
+import com.pharmabridge.gateway.logging.Redact;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
@@ -102,7 +103,7 @@ public final class LineFeed implements AutoCloseable {
                     follow(subject, config.ui().replay(), this::onMessage);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.warn("Line view cannot follow NATS: {}", e.getMessage());
+                LOG.warn("Line view cannot follow NATS: {}", Redact.url(e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -105,8 +105,8 @@ public final class NatsBridge implements AutoCloseable {
             try {
                 connected(Nats.connectReconnectOnConnect(options));
             } catch (IOException | RuntimeException e) {
-                lastProblem = "Cannot connect to NATS at " + com.pharmabridge.gateway.logging.Redact.url(nats.url())
-                        + ": " + e.getMessage();
+                lastProblem = com.pharmabridge.gateway.logging.Redact.url("Cannot connect to NATS at " + nats.url()
+                        + ": " + e.getMessage());
                 LOG.error(lastProblem);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
