@@ -43,6 +43,13 @@ class BatchAssociationTest {
 
                 Message otherLine = publishAndRead(nats, other, "factory.chicago.line2.sealer.t", "{\"value\":4}");
                 assertThat(header(otherLine, "Batch-Id")).isNull();
+
+                // A device of line1 cannot start a batch on line2, nor write into the audit trail.
+                mes.send("{\"type\":0,\"subject\":\"batch.EVIL.start\",\"payload\":{\"batchId\":\"EVIL\","
+                        + "\"line\":\"line2\"},\"correlationId\":\"evil\"}");
+                assertThat(mes.awaitCorrelation("evil").path("payload").path("code").asText()).isEqualTo("NOT_AUTHORIZED");
+                mes.send("{\"type\":0,\"subject\":\"audit.gw-test\",\"payload\":{\"seq\":1},\"correlationId\":\"forge\"}");
+                assertThat(mes.awaitCorrelation("forge").path("payload").path("code").asText()).isEqualTo("NOT_AUTHORIZED");
             }
             gateway.close();
 
@@ -69,7 +76,7 @@ class BatchAssociationTest {
 
     private static GatewayFixture fixture(NatsFixture nats) throws Exception {
         return new GatewayFixture(nats.url())
-                .type(new DeviceType("mes", List.of("batch.>"), List.of(), List.of()))
+                .type(new DeviceType("mes", List.of("batch.>", "audit.>"), List.of(), List.of()))
                 .device("sealer-1", "sealer", Map.of("plant", "chicago", "line", "line1"))
                 .device("sealer-2", "sealer", Map.of("plant", "chicago", "line", "line2"))
                 .device("mes-1", "mes", Map.of("plant", "chicago", "line", "line1"));

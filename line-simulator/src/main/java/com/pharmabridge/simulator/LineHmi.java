@@ -162,7 +162,8 @@ final class LineHmi {
 
     private void hold() {
         held = true;
-        publishBatch("hold", JsonPayload.object().text("batchId", batchId)
+        publishBatch("hold", JsonPayload.object().text("batchId", batchId).text("plant", line.plant())
+                .text("line", line.id())
                 .text("reason", "in-process control: AQL sample under review").text("operator", hmi.deviceId()));
         counters.holds.increment();
         for (SimulatedMachine machine : machines) {
@@ -172,7 +173,8 @@ final class LineHmi {
 
     private void release() {
         held = false;
-        publishBatch("release", JsonPayload.object().text("batchId", batchId)
+        publishBatch("release", JsonPayload.object().text("batchId", batchId).text("plant", line.plant())
+                .text("line", line.id())
                 .text("reason", "AQL sample accepted").text("operator", hmi.deviceId()));
         counters.releases.increment();
         for (SimulatedMachine machine : machines) {
@@ -197,7 +199,8 @@ final class LineHmi {
             }
             rejected += bad;
         }
-        publishBatch("complete", JsonPayload.object().text("batchId", batchId)
+        publishBatch("complete", JsonPayload.object().text("batchId", batchId).text("plant", line.plant())
+                .text("line", line.id())
                 .integer("quantity", produced == Long.MAX_VALUE ? 0 : produced).integer("rejected", rejected)
                 .raw("counters", counts.build()).text("operator", hmi.deviceId()));
         counters.batchesCompleted.increment();

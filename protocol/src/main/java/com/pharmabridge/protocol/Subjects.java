@@ -78,6 +78,14 @@ public final class Subjects {
         return subject.startsWith("$") || subject.startsWith(INBOX_PREFIX) || subject.equals("_INBOX");
     }
 
+    /**
+     * Subjects only the gateway writes: its audit trail ({@code audit.>}). No device may publish there, whatever its
+     * permissions say, or it could forge records into the trail.
+     */
+    public static boolean isGatewayOwned(String subject) {
+        return subject.equals("audit") || subject.startsWith("audit.");
+    }
+
     public static boolean hasWildcard(String subject) {
         return subject.equals("*") || subject.equals(">") || subject.contains(".*") || subject.contains(".>")
                 || subject.startsWith("*.") || subject.startsWith(">.");

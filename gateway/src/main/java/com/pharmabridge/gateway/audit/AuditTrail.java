@@ -260,6 +260,17 @@ public final class AuditTrail implements AutoCloseable {
             try {
                 PublishAck ack = bridge.publishDurably(subject, null, payload, messageId,
                         headStreamSeq > 0 ? headStreamSeq : null).get(30, TimeUnit.SECONDS);
+                if (ack.isDuplicate() && !storedIsOurs(ack.getSeqno(), payload)) {
+                    // The message id was taken by another writer's records: ours were not stored.
+                    LOG.error("Audit trail {}: records {}..{} collide with another writer's (two gateways with id {}?); "
+                            + "numbering them after its records", subject, headSeq + 1, seq, gatewayId);
+                    headSeq = -1;
+                    while (!headKnown()) {
+                        sleep(RETRY);
+                    }
+                    writeMessage(events);
+                    return;
+                }
                 boolean checkpointWritten = message.indexOf("\"action\":\"audit.checkpoint\"") >= 0;
                 headSeq = seq;
                 headHash = prev;
@@ -296,6 +307,14 @@ public final class AuditTrail implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private boolean storedIsOurs(long streamSeq, byte[] payload) {
+        try {
+            return java.util.Arrays.equals(bridge.management().getMessage(STREAM, streamSeq).getData(), payload);
+        } catch (Exception e) {
+            return true; // cannot tell: a retry of our own stored message is by far the likelier case
         }
     }
 

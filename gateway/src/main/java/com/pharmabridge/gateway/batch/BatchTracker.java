@@ -31,6 +31,7 @@ public final class BatchTracker {
     static final String STREAM = "BATCHES";
     private static final Logger LOG = LoggerFactory.getLogger(BatchTracker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final Map<String, String> activeByLine = new ConcurrentHashMap<>();
     private volatile boolean following;
@@ -87,18 +88,22 @@ public final class BatchTracker {
         } catch (IOException e) {
             return; // the gateway validated what it published; a foreign malformed event names no line
         }
-        String line = event.path("line").asText(null);
-        if (line == null) {
+        if ("complete".equals(tokens[2])) {
+            // Ends the batch on every line it runs on, whether or not the event names the line.
+            activeByLine.values().removeIf(batchId::equals);
+            LOG.info("Batch {} completed", batchId);
             return;
         }
-        String plant = event.path("plant").asText(null);
+        String line = event.path("line").isTextual() ? event.path("line").asText() : null;
+        String plant = event.path("plant").isTextual() ? event.path("plant").asText() : null;
+        // Lines and plants are subject tokens; anything else (huge, multi-line) is no line of ours.
+        if (line == null || !TOKEN.matcher(line).matches() || (plant != null && !TOKEN.matcher(plant).matches())) {
+            return;
+        }
         List<String> keys = plant == null ? List.of(line) : List.of(plant + "/" + line, line);
         if ("start".equals(tokens[2])) {
             keys.forEach(k -> activeByLine.put(k, batchId));
             LOG.info("Batch {} started on {}", batchId, keys.get(0));
-        } else if ("complete".equals(tokens[2])) {
-            keys.forEach(k -> activeByLine.remove(k, batchId));
-            LOG.info("Batch {} completed on {}", batchId, keys.get(0));
         }
     }
 

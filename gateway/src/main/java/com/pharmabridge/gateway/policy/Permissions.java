@@ -17,7 +17,7 @@ public record Permissions(List<String> publish, List<String> subscribe, List<Str
 
     /** @param subject a valid literal subject */
     public boolean canPublish(String subject) {
-        if (Subjects.isReserved(subject)) {
+        if (Subjects.isReserved(subject) || Subjects.isGatewayOwned(subject)) {
             return false;
         }
         for (String denied : deny) {

@@ -11,6 +11,7 @@ import java.util.Base64;
  * entropy (nobody can enumerate 2^256 candidates); salting keeps equal tokens from showing as equal hashes.
  */
 public final class TokenHasher {
+    static final String TOKEN_PREFIX = "pbt_";
     private static final String SCHEME = "sha256";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -21,10 +22,15 @@ public final class TokenHasher {
     private TokenHasher() {
     }
 
+    /** @return true for text shaped like a token this class issues: such text is never logged or audited */
+    public static boolean looksLikeToken(String text) {
+        return text != null && text.startsWith(TOKEN_PREFIX) && text.length() >= TOKEN_PREFIX.length() + 16;
+    }
+
     public static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        return "pbt_" + B64.encodeToString(bytes);
+        return TOKEN_PREFIX + B64.encodeToString(bytes);
     }
 
     public static String hash(String token) {

@@ -57,7 +57,7 @@ final class AuthHandler implements InboundHandler {
             LOG.warn("Login refused for device id '{}' from {}: {}", printable(deviceId), session.remoteAddress(),
                     e.reason());
             // Throttled per host and id: a password-guessing storm is recorded with its count, not line by line.
-            services.audit().recordThrottled("login|" + host + "|" + printable(deviceId),
+            services.audit().recordThrottled("login|" + host,
                     AuditEvent.device(printable(deviceId), "auth.login", "failure", session.remoteAddress(),
                             java.util.Map.of("reason", e.reason())));
             session.send(MessageType.AUTH, EnvelopeWriter.of(MessageType.AUTH).correlationId(envelope.correlationId())
@@ -108,10 +108,13 @@ final class AuthHandler implements InboundHandler {
         return out.append(']');
     }
 
-    /** Device ids in logs come from untrusted input: keep them short and printable. */
+    /** Device ids in logs come from untrusted input: keep them short and printable, and never a token. */
     private static String printable(String value) {
         if (value == null) {
             return "(none)";
+        }
+        if (com.pharmabridge.gateway.registry.TokenHasher.looksLikeToken(value)) {
+            return "(a token, sent as the device id; not shown)";
         }
         String cleaned = value.replaceAll("[^\\x20-\\x7E]", "?");
         return cleaned.length() > 128 ? cleaned.substring(0, 128) + "…" : cleaned;

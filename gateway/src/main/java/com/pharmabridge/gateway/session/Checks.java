@@ -79,6 +79,26 @@ final class Checks {
      *
      * @return the payload as the validator parsed it, or {@code null} when no rule applies to the subject
      */
+    /**
+     * A batch event moves the batch stamped on a whole line's data: a device bound to a line (and plant) may only
+     * name its own in one, or one line could take over another's batch.
+     */
+    static void ownLineInBatchEvent(DeviceSession session, String subject, Envelope envelope,
+                                    com.fasterxml.jackson.databind.JsonNode parsed) {
+        if (!subject.startsWith("batch.")) {
+            return;
+        }
+        java.util.Map<String, String> attributes = session.device().attributes();
+        for (String field : new String[]{"line", "plant"}) {
+            String own = attributes.get(field);
+            String named = Payloads.topLevelString(envelope, parsed, field);
+            if (own != null && named != null && !own.equals(named)) {
+                throw new ProtocolException(ErrorCode.NOT_AUTHORIZED, "A batch event of " + session.deviceId()
+                        + " may only name its own " + field + " (" + own + ")");
+            }
+        }
+    }
+
     static com.fasterxml.jackson.databind.JsonNode validPayload(DeviceSession session, String subject,
                                                                 Envelope envelope) {
         if (envelope.hasPayload()) {

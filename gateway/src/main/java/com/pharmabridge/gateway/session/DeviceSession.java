@@ -358,7 +358,7 @@ public final class DeviceSession {
                 details.put("subject", subject.length() > 256 ? subject.substring(0, 256) : subject);
             }
             details.put("message", problem.getMessage());
-            services.audit().recordThrottled((deviceId() == null ? remoteAddress : deviceId()) + "|" + code,
+            services.audit().recordThrottled((deviceId() == null ? remoteHost() : deviceId()) + "|" + code,
                     AuditEvent.device(deviceId(), "message.refused", "refused", remoteAddress, details));
         }
         StringBuilder payload = new StringBuilder(96).append("{\"code\":\"").append(code.wireName())

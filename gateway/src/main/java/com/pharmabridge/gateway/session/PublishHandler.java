@@ -27,6 +27,7 @@ final class PublishHandler implements InboundHandler {
         Checks.hasPayload(envelope);
         Checks.withinRate(session, envelope);
         com.fasterxml.jackson.databind.JsonNode parsed = Checks.validPayload(session, subject, envelope);
+        Checks.ownLineInBatchEvent(session, subject, envelope, parsed);
         byte[] payload = envelope.payloadBytes();
         Headers headers = PublishHeaders.build(session, envelope, payload, parsed);
         NatsBridge bridge = session.services().bridge();

@@ -57,6 +57,9 @@ public final class LocalPostgres implements AutoCloseable {
 
     private final Path dataDir;
     private final Path clusterDir;
+    /** Held while this instance owns the data directory, so no other process stops its server as a leftover. */
+    private java.nio.channels.FileChannel ownerChannel;
+    private java.nio.channels.FileLock ownerLock;
     private final Path credentialsFile;
     private final Properties credentials = new Properties();
     private int port;
@@ -95,6 +98,7 @@ public final class LocalPostgres implements AutoCloseable {
             throw new IOException("The PostgreSQL cluster in " + clusterDir + " has no " + credentialsFile.getFileName()
                     + " beside it: without its superuser password the historian cannot use it");
         }
+        claimDataDir();
         stopLeftoverServer();
         if (port == 0) {
             port = freePort();
@@ -134,6 +138,39 @@ public final class LocalPostgres implements AutoCloseable {
      * pg_ctl runs the server detached from the JVM, so a historian killed with SIGKILL leaves it running on the
      * cluster. Its clients died with that JVM: a normal (smart) shutdown ends it, and it is started again here.
      */
+    private void claimDataDir() throws IOException {
+        if (ownerLock != null) {
+            return;
+        }
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dataDir.resolve(".owner.lock"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("The embedded PostgreSQL in " + dataDir + " belongs to a historian that is running"
+                    + runningPort() + "; connect to it with --db-url jdbc:postgresql://127.0.0.1:PORT/" + DATABASE
+                    + " --db-user " + SUPERUSER + " --db-password (superuser.password in "
+                    + credentialsFile + ")");
+        }
+        ownerChannel = channel;
+        ownerLock = lock;
+    }
+
+    // The port a running server listens on, from its postmaster.pid (fourth line), for the message above.
+    private String runningPort() {
+        try {
+            List<String> lines = Files.readAllLines(clusterDir.resolve("postmaster.pid"));
+            return lines.size() > 3 ? " (port " + lines.get(3).trim() + ")" : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     private void stopLeftoverServer() throws IOException {
         Path pidFile = clusterDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
@@ -278,6 +315,16 @@ public final class LocalPostgres implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try {
+            if (ownerLock != null) {
+                ownerLock.release();
+                ownerChannel.close();
+            }
+        } catch (IOException e) {
+            // the process ends soon; the system releases the lock then
+        }
+        ownerLock = null;
+        ownerChannel = null;
     }
 
     private static String randomPassword() {

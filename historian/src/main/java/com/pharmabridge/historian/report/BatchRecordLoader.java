@@ -233,6 +233,7 @@ public final class BatchRecordLoader {
         for (Row r : rows) {
             JsonNode p = r.payload();
             if (r.table().equals("telemetry") && p != null && p.path("value").isNumber()
+                    && Double.isFinite(p.path("value").asDouble())
                     && (p.has("limit") || p.has("tolerance"))) {
                 String key = r.deviceId() + "|" + r.last() + (p.has("zone") ? " (" + p.path("zone").asText() + ")" : "");
                 series.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
@@ -251,15 +252,24 @@ public final class BatchRecordLoader {
     // The limits a reading declares: a setpoint with a high limit, or a target with a tolerance either side.
     private static BatchRecord.Point point(Row r) {
         JsonNode p = r.payload();
-        Double target = p.has("setpoint") ? p.path("setpoint").asDouble()
-                : p.has("target") ? p.path("target").asDouble() : null;
-        Double high = p.has("limit") ? p.path("limit").asDouble() : null;
+        Double target = number(p, "setpoint");
+        if (target == null) {
+            target = number(p, "target");
+        }
+        Double high = number(p, "limit");
         Double low = null;
-        if (p.has("tolerance") && target != null) {
-            low = target - p.path("tolerance").asDouble();
-            high = target + p.path("tolerance").asDouble();
+        Double tolerance = number(p, "tolerance");
+        if (tolerance != null && target != null) {
+            low = target - tolerance;
+            high = target + tolerance;
         }
         return new BatchRecord.Point(r.time(), p.path("value").asDouble(), low, high, target);
+    }
+
+    // A finite number, or null: a device's text, null or 1e999 must not break the report.
+    private static Double number(JsonNode p, String field) {
+        JsonNode v = p.get(field);
+        return v != null && v.isNumber() && Double.isFinite(v.asDouble()) ? v.asDouble() : null;
     }
 
     // Keeps the lowest and highest value of each time bucket, so that an excursion survives the thinning.

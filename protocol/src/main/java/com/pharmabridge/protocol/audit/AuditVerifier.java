@@ -126,6 +126,11 @@ public final class AuditVerifier {
         }
         PublicKey key = keyId == null ? null : checkpointKeys.get(keyId);
         if (key == null) {
+            if (!checkpointKeys.isEmpty()) {
+                // Keys were given to be checked against: a checkpoint under none of them proves nothing.
+                problems.add("checkpoint " + name + " is signed with key " + keyId + ", which was not given "
+                        + checkpointKeys.keySet());
+            }
             counts[1]++;
             return;
         }

@@ -35,6 +35,9 @@ public final class CheckpointKeys {
             Path file = Path.of(eq >= 0 ? spec.substring(eq + 1) : spec);
             String name = file.getFileName().toString();
             String id = eq >= 0 ? spec.substring(0, eq) : name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+            if (id.isBlank()) {
+                throw new IllegalArgumentException("public key '" + spec + "': the key id before '=' is empty");
+            }
             keys.put(id, readEd25519(file));
         }
         return keys;
@@ -43,6 +46,12 @@ public final class CheckpointKeys {
     public static PublicKey readEd25519(Path file) {
         String text;
         try {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("public key " + file + " not found (or not a file)");
+            }
+            if (Files.size(file) > 64 * 1024) {
+                throw new IllegalArgumentException(file + " is too large to be a public key");
+            }
             text = Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read public key " + file + ": " + e.getMessage());

@@ -79,6 +79,13 @@ class AuditVerifierTest {
     }
 
     @Test
+    void checkpointsUnderAKeyNotGivenFailWhenKeysWereGiven() {
+        AuditVerifier.Report report = new AuditVerifier(Map.of("other", generate().getPublic())).verify(chain(6, 4));
+        assertThat(report.problems()).containsExactly(
+                "checkpoint gw1#5 is signed with key k1, which was not given [other]");
+    }
+
+    @Test
     void chainsOfSeveralGatewaysAreCheckedApartInAnyOrder() {
         List<String> records = new ArrayList<>(chain(5, 0));
         records.addAll(chainOf("gw2", 3));
