@@ -174,11 +174,15 @@ public final class AuditTrail implements AutoCloseable {
 
     // Writes out the counts of windows that ended with events held back.
     private void flushThrottles() {
+        flushThrottles(false);
+    }
+
+    private void flushThrottles(boolean evenOpenWindows) {
         long now = System.nanoTime();
         for (Map.Entry<String, Throttle> entry : throttles.entrySet()) {
             Throttle throttle = entry.getValue();
             synchronized (throttle) {
-                if (now - throttle.windowStartNanos < THROTTLE_WINDOW.toNanos()) {
+                if (!evenOpenWindows && now - throttle.windowStartNanos < THROTTLE_WINDOW.toNanos()) {
                     continue;
                 }
                 if (throttle.suppressed > 0) {
@@ -422,6 +426,7 @@ public final class AuditTrail implements AutoCloseable {
         if (!enabled) {
             return;
         }
+        flushThrottles(true); // a shutdown inside a throttling window must not lose the count held back
         closing = true;
         try {
             writer.join(timeout.toMillis());
