@@ -103,7 +103,7 @@ class MetricsCatalogueTest {
             assertThat(delta(before, after, "gateway_validation_refused_total{reason=\"schema\"}")).isEqualTo(1);
             assertThat(delta(before, after, "gateway_rate_limited_total{limit=\"messages\"}")).isGreaterThanOrEqualTo(1);
             assertThat(delta(before, after, "gateway_jetstream_publish_latency_seconds_count")).isGreaterThanOrEqualTo(1);
-            assertThat(delta(before, after, "gateway_processing_seconds_count{type=\"publish\"}")).isGreaterThanOrEqualTo(3);
+            assertThat(delta(before, after, "gateway_processing_seconds_count{type=\"publish\"}")).isGreaterThanOrEqualTo(1);
             assertThat(delta(before, after, "gateway_bytes_sent_bytes_total")).isPositive();
             assertThat(after.get("gateway_jetstream_stream_stored_total{stream=\"TELEMETRY\"}")).isGreaterThanOrEqualTo(1);
             assertThat(after.get("gateway_jetstream_poll_success")).isEqualTo(1);

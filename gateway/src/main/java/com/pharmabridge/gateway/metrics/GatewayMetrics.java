@@ -90,8 +90,9 @@ public final class GatewayMetrics {
             sent.put(type, Counter.builder("gateway.messages.sent").tag("type", name)
                     .description("Messages sent to devices, by envelope type").register(registry));
             processing.put(type, Timer.builder("gateway.processing").tag("type", name)
-                    .description("Handling of a device message on its event loop, from decoded to handed on "
-                            + "(JetStream's part of a publish is gateway_jetstream_publish_latency)")
+                    .description("Handling of a device message on its event loop, from decoded to handed on, "
+                            + "one message in eight of each connection (JetStream's part of a publish is "
+                            + "gateway_jetstream_publish_latency)")
                     .serviceLevelObjectives(PROCESSING_BUCKETS).register(registry));
         }
         for (ErrorCode code : ErrorCode.values()) {

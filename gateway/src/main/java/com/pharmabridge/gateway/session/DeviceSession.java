@@ -44,6 +44,8 @@ public final class DeviceSession {
     private static final int TOO_LARGE_PREFIX = 4096;
     /** Far above any keep-alive, far below what would cost the gateway anything. */
     private static final int MAX_PINGS_PER_SECOND = 50;
+    /** Every so many messages of a connection one is timed for gateway_processing_seconds (a power of two). */
+    private static final int PROCESSING_SAMPLE = 8;
     private static final java.util.regex.Pattern CORRELATION_ID =
             java.util.regex.Pattern.compile("\"correlationId\"\\s*:\\s*\"([A-Za-z0-9_.:\\-]{1,128})\"");
 
@@ -86,6 +88,7 @@ public final class DeviceSession {
     private long pingWindowStart;
     private int pingsInWindow;
     private int droppedSinceNotice;
+    private int processedMessages;
 
     private Buffer partial;
     private boolean partialBinary;
@@ -253,7 +256,9 @@ public final class DeviceSession {
             return;
         }
         countInbound(envelope.type(), bytes.length);
-        long started = System.nanoTime();
+        // One message in PROCESSING_SAMPLE is timed: the clock and the histogram cost more than the rest of the
+        // metrics together (measured about 0.2 us a message), so the histogram is a sample of every connection.
+        long started = (++processedMessages & (PROCESSING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
         if (device != null) {
             MDC.put("device_id", device.deviceId());
         }
@@ -270,7 +275,9 @@ public final class DeviceSession {
             MDC.remove("device_id");
             MDC.remove("correlation_id");
             MDC.remove("batch_id");
-            services.metrics().processed(envelope.type(), System.nanoTime() - started);
+            if (started != 0) {
+                services.metrics().processed(envelope.type(), System.nanoTime() - started);
+            }
         }
     }
 
