@@ -70,6 +70,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(GatewayConfig config) throws Exception {
+        useNettyPooledAllocator();
         int loops = config.gateway().eventLoops() > 0 ? config.gateway().eventLoops()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
@@ -183,6 +184,19 @@ public final class GatewayServer implements AutoCloseable {
                     }
                     return null;
                 }, false));
+    }
+
+    /**
+     * Netty 4.2 defaults to its adaptive allocator. Under a burst from many connections (bench: 1,000 connections x 8
+     * frames per write) the pooled one kept the gateway's resident memory about 200 MB lower at the same or better
+     * throughput, and a throw-away prototype on the adaptive one hit a 1 GB direct-memory cap and collapsed to ~500
+     * messages per second. An operator's explicit {@code -Dio.netty.allocator.type} wins; the setting only takes effect
+     * when Netty has not allocated yet in this JVM (the gateway's own start, in production).
+     */
+    private static void useNettyPooledAllocator() {
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "pooled");
+        }
     }
 
     /** wss: the server's certificate and key from PEM files, TLS 1.2 and 1.3 only, client certificates if asked. */
