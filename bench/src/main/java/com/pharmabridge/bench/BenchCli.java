@@ -126,6 +126,8 @@ public final class BenchCli {
                             .ingest(Side.GATEWAY, Math.min(100, maxDevices), 1);
                     new Scenarios(new Scenarios.Rig(nats, gateway, engine), 0, jitWarmup / 2, new ArrayList<>())
                             .acked(Side.GATEWAY, Math.min(100, maxDevices), 10);
+                    new Scenarios(new Scenarios.Rig(nats, gateway, engine), 0.2, 1, new ArrayList<>())
+                            .connections(Side.GATEWAY, Math.min(2_000, maxDevices)); // the login path too
                 }
                 for (String scenario : scenarios) {
                     switch (scenario.trim()) {

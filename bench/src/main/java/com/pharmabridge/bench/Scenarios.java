@@ -462,6 +462,8 @@ final class Scenarios {
             Snapshot b = Snapshot.take(rig);
             v.put("loginsPerSec", devices / (fleet.openNanos / 1e9));
             v.put("gatewayCpuUsPerLogin", (b.gatewayCpu - a.gatewayCpu) / 1000.0 / devices);
+            v.put("gatewayKernelCpuUsPerLogin", (b.gatewaySys - a.gatewaySys) / 1000.0 / devices);
+            v.put("generatorCpuUsPerLogin", (b.selfCpu - a.selfCpu) / 1000.0 / devices);
             v.put("natsCpuUsPerLogin", (b.natsCpu - a.natsCpu) / 1000.0 / devices);
             sleep(Math.max(0.2, Math.min(2.0, warmupSeconds))); // let the logins' audit records and buffers settle
             long after = side == Side.GATEWAY ? rig.gateway.heapAfterGc() : Proc.rssBytes(rig.nats.pid());
