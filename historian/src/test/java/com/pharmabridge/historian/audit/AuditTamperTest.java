@@ -3,6 +3,7 @@ package com.pharmabridge.historian.audit;
 import com.pharmabridge.gateway.auth.PemKeys;
 import com.pharmabridge.gateway.testing.GatewayFixture;
 import com.pharmabridge.gateway.testing.NatsFixture;
+import com.pharmabridge.gateway.testing.StoredMessages;
 import com.pharmabridge.gateway.testing.WsDevice;
 import com.pharmabridge.historian.HistorianConfig;
 import com.pharmabridge.historian.ingest.Historian;
@@ -56,13 +57,15 @@ class AuditTamperTest {
                     .withTiming(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(200))
                     .withRetention(RetentionPolicy.keepEverything("6y"), null);
             try (Historian historian = Historian.start(config, db)) {
-                // Sessions spaced out so that records land in several messages (rows), with checkpoints between.
+                // Each session waits for a checkpoint after it, so records land in several messages (rows) with
+                // checkpoints between.
                 for (int i = 0; i < 4; i++) {
                     try (WsDevice device = gateway.connect("sealer-1")) {
                         device.send("{\"type\":1,\"subject\":\"commands.line1.go\",\"correlationId\":\"s" + i + "\"}");
                         device.awaitCorrelation("s" + i);
                     }
-                    Thread.sleep(1200);
+                    int round = i;
+                    await().atMost(Duration.ofSeconds(15)).until(() -> checkpoints(nats) > round);
                 }
                 gateway.close();
                 long messages = nats.observer().jetStreamManagement().getStreamInfo("AUDIT").getStreamState()
@@ -113,6 +116,12 @@ class AuditTamperTest {
             assertThat(problems).hasSize(1);
             assertThat(problems.get(0)).startsWith(expected);
         }
+    }
+
+    private static long checkpoints(NatsFixture nats) throws Exception {
+        return StoredMessages.all(nats.observer(), "audit.>").stream()
+                .map(m -> new String(m.getData(), StandardCharsets.UTF_8))
+                .filter(text -> text.contains("\"action\":\"audit.checkpoint\"")).count();
     }
 
     // As a superuser can: switch the append-only trigger off, change the row (and its digest, to pass the check).
