@@ -65,6 +65,11 @@ public final class BenchCli {
         @Option(names = "--threads", defaultValue = "1", description = "Generator I/O threads.")
         int threads;
 
+        @Option(names = "--settle-timeout", defaultValue = "120",
+                description = "At most this many seconds after each trial for nats-server and the gateway to become "
+                        + "idle before the next (default: ${DEFAULT-VALUE}).")
+        double settleTimeout;
+
         @Option(names = "--jit-warmup", defaultValue = "15",
                 description = "Seconds of unmeasured gateway traffic before the first trial, so that no trial measures "
                         + "the JIT compiling the gateway's hot paths (default: ${DEFAULT-VALUE}).")
@@ -119,7 +124,8 @@ public final class BenchCli {
                  GatewayRig gateway = GatewayRig.start(dir.resolve("gateway"), nats.url(), maxDevices, jvm);
                  WsEngine engine = new WsEngine(threads, "bench-io")) {
                 Files.writeString(dir.resolve("gateway-config.yaml"), Files.readString(gateway.dir.resolve("gateway.yaml")));
-                Scenarios s = new Scenarios(new Scenarios.Rig(nats, gateway, engine), warmup, duration, log);
+                Scenarios s = new Scenarios(new Scenarios.Rig(nats, gateway, engine), warmup, duration, log)
+                        .settle(settleTimeout);
                 if (jitWarmup > 0) {
                     System.out.println("Warming up the gateway's JIT for " + jitWarmup + " s (not measured) ...");
                     new Scenarios(new Scenarios.Rig(nats, gateway, engine), 0, jitWarmup / 2, new ArrayList<>())

@@ -34,11 +34,19 @@ final class Scenarios {
     private final double durationSeconds;
     private final List<String> log;
 
+    private double settleSeconds = 120;
+
     Scenarios(Rig rig, double warmupSeconds, double durationSeconds, List<String> log) {
         this.rig = rig;
         this.warmupSeconds = warmupSeconds;
         this.durationSeconds = durationSeconds;
         this.log = log;
+    }
+
+    /** At most this long after a trial for the servers to become idle before the next one starts. */
+    Scenarios settle(double seconds) {
+        this.settleSeconds = seconds;
+        return this;
     }
 
     /** Everything a trial needs: nats-server, the gateway, the generator's sockets. */
@@ -479,7 +487,7 @@ final class Scenarios {
             note(side, fleet);
         } finally {
             fleet.close();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long deadline = System.nanoTime() + (long) (Math.max(settleSeconds, 5) * 1e9);
             while (System.nanoTime() < deadline && (side == Side.GATEWAY ? rig.gateway.sessions() > 0
                     : rig.nats.connections() > 1)) {
                 TimeUnit.MILLISECONDS.sleep(100);
@@ -537,13 +545,13 @@ final class Scenarios {
      */
     private void quiet() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        long deadline = start + TimeUnit.SECONDS.toNanos(120);
+        long deadline = start + (long) (settleSeconds * 1e9);
         Snapshot last = Snapshot.take(rig);
         while (System.nanoTime() < deadline) {
-            TimeUnit.MILLISECONDS.sleep(500);
+            TimeUnit.MILLISECONDS.sleep(250);
             Snapshot now = Snapshot.take(rig);
-            boolean idle = now.inMsgs - last.inMsgs < 100 && now.gatewayCpu - last.gatewayCpu <= 50_000_000L
-                    && now.natsCpu - last.natsCpu <= 50_000_000L;
+            boolean idle = now.inMsgs - last.inMsgs < 50 && now.gatewayCpu - last.gatewayCpu <= 25_000_000L
+                    && now.natsCpu - last.natsCpu <= 25_000_000L;
             last = now;
             if (idle) {
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -554,7 +562,7 @@ final class Scenarios {
                 return;
             }
         }
-        log.add("the servers were still busy 120 s after a trial");
+        log.add(String.format(java.util.Locale.ROOT, "the servers were still busy %.0f s after a trial", settleSeconds));
     }
 
     private static void sleep(double seconds) throws InterruptedException {

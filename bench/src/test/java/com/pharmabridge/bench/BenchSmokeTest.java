@@ -23,7 +23,7 @@ class BenchSmokeTest {
     @Test
     void everyScenarioCountsWorkOnBothSides() throws Exception {
         BenchCli.Run run = new BenchCli.Run();
-        new CommandLine(run).parseArgs("--rounds", "1", "--jit-warmup", "0", "--warmup", "0.3", "--duration", "0.7",
+        new CommandLine(run).parseArgs("--rounds", "1", "--jit-warmup", "0", "--settle-timeout", "1", "--warmup", "0.3", "--duration", "0.7",
                 "--ingest", "10x4", "--acked", "5x2", "--delivery", "5", "--latency", "10x500", "--connections", "50",
                 "--gateway-jvm", "-Xmx512m -XX:TieredStopAtLevel=1", "--out", dir.toString());
         Report report = run.execute(dir);
