@@ -75,11 +75,6 @@ final class Checks {
     }
 
     /**
-     * The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count.
-     *
-     * @return the payload as the validator parsed it, or {@code null} when no rule applies to the subject
-     */
-    /**
      * A batch event moves the batch stamped on a whole line's data: a device bound to a line (and plant) may only
      * name its own in one, or one line could take over another's batch.
      */
@@ -99,6 +94,11 @@ final class Checks {
         }
     }
 
+    /**
+     * The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count.
+     *
+     * @return the payload as the validator parsed it, or {@code null} when no rule applies to the subject
+     */
     static com.fasterxml.jackson.databind.JsonNode validPayload(DeviceSession session, String subject,
                                                                 Envelope envelope) {
         if (envelope.hasPayload()) {
