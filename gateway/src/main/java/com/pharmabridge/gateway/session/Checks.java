@@ -1,6 +1,7 @@
 package com.pharmabridge.gateway.session;
 
 import com.pharmabridge.gateway.metrics.GatewayMetrics;
+import com.pharmabridge.gateway.validation.CheckedPayload;
 import com.pharmabridge.gateway.validation.PayloadValidator;
 import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.ErrorCode;
@@ -79,7 +80,7 @@ final class Checks {
      * name its own in one, or one line could take over another's batch.
      */
     static void ownLineInBatchEvent(DeviceSession session, String subject, Envelope envelope,
-                                    com.fasterxml.jackson.databind.JsonNode parsed) {
+                                    CheckedPayload parsed) {
         if (!subject.startsWith("batch.")) {
             return;
         }
@@ -97,10 +98,9 @@ final class Checks {
     /**
      * The subject's JSON Schema (and GS1 rules), checked after the rate so floods of bad data still count.
      *
-     * @return the payload as the validator parsed it, or {@code null} when no rule applies to the subject
+     * @return the payload as the validator checked it, or {@code null} when no rule applies to the subject
      */
-    static com.fasterxml.jackson.databind.JsonNode validPayload(DeviceSession session, String subject,
-                                                                Envelope envelope) {
+    static CheckedPayload validPayload(DeviceSession session, String subject, Envelope envelope) {
         if (envelope.hasPayload()) {
             try {
                 return session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),

@@ -1,10 +1,9 @@
 package com.pharmabridge.gateway.session;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.pharmabridge.gateway.validation.CheckedPayload;
 import com.pharmabridge.protocol.Envelope;
 
 import java.io.IOException;
@@ -33,45 +32,18 @@ final class Payloads {
      * has no such string; nested objects are skipped unread
      */
     static String topLevelString(Envelope envelope, String name) {
-        if (!envelope.hasPayload() || envelope.frame()[envelope.payloadOffset()] != '{') {
+        if (!envelope.hasPayload()) {
             return null;
         }
-        String found = null;
-        try (JsonParser parser = MAPPER.getFactory().createParser(envelope.frame(), envelope.payloadOffset(),
-                envelope.payloadLength())) {
-            parser.nextToken();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (field.equals(name)) {
-                    // The last occurrence wins, as in the parsers that will read the stored payload.
-                    found = value == JsonToken.VALUE_STRING || value.isNumeric() ? parser.getText() : null;
-                }
-                parser.skipChildren();
-            }
-        } catch (IOException e) {
-            return null;
-        }
-        return found;
+        return CheckedPayload.topLevelString(envelope.frame(), envelope.payloadOffset(), envelope.payloadLength(), name);
     }
 
     /**
-     * As {@link #topLevelString(Envelope, String)}, from the payload's tree when the caller already has it: a string
-     * is taken from the tree (Jackson keeps the last of repeated fields there too); a number, whose text the tree no
-     * longer holds as written, and a missing tree go to the parser.
+     * As {@link #topLevelString(Envelope, String)}, from what the validator already read of the payload when it
+     * checked it; without that ({@code null}: no rule applied), from the payload's bytes.
      */
-    static String topLevelString(Envelope envelope, JsonNode parsed, String name) {
-        if (parsed == null || !parsed.isObject()) {
-            return topLevelString(envelope, name);
-        }
-        JsonNode value = parsed.get(name);
-        if (value == null) {
-            return null;
-        }
-        if (value.isTextual()) {
-            return value.textValue();
-        }
-        return value.isNumber() ? topLevelString(envelope, name) : null;
+    static String topLevelString(Envelope envelope, CheckedPayload checked, String name) {
+        return checked == null ? topLevelString(envelope, name) : checked.topLevelString(name);
     }
 
     static String text(JsonNode node, String field) {

@@ -26,7 +26,7 @@ final class PublishHandler implements InboundHandler {
         Checks.mayPublish(session, subject);
         Checks.hasPayload(envelope);
         Checks.withinRate(session, envelope);
-        com.fasterxml.jackson.databind.JsonNode parsed = Checks.validPayload(session, subject, envelope);
+        com.pharmabridge.gateway.validation.CheckedPayload parsed = Checks.validPayload(session, subject, envelope);
         Checks.ownLineInBatchEvent(session, subject, envelope, parsed);
         byte[] payload = envelope.payloadBytes();
         Headers headers = PublishHeaders.build(session, envelope, payload, parsed);

@@ -33,9 +33,9 @@ final class PublishHeaders {
         return build(session, envelope, payload, null);
     }
 
-    /** @param parsed the payload as the validator already parsed it, or {@code null}: its batchId is read from it */
+    /** @param parsed the payload as the validator checked it, or {@code null}: its batchId is read from it */
     static Headers build(DeviceSession session, Envelope envelope, byte[] payload,
-                         com.fasterxml.jackson.databind.JsonNode parsed) {
+                         com.pharmabridge.gateway.validation.CheckedPayload parsed) {
         AuthenticatedDevice device = session.device();
         Headers headers = new Headers();
         headers.put(DEVICE_ID, device.deviceId());

@@ -27,7 +27,7 @@ final class RequestHandler implements InboundHandler {
         Checks.mayRequest(session, subject);
         Duration timeout = timeout(session.services().config().gateway(), envelope.timeoutMs());
         Checks.withinRate(session, envelope);
-        com.fasterxml.jackson.databind.JsonNode parsed = Checks.validPayload(session, subject, envelope);
+        com.pharmabridge.gateway.validation.CheckedPayload parsed = Checks.validPayload(session, subject, envelope);
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         long started = System.nanoTime();
         NatsBridge bridge = session.services().bridge();

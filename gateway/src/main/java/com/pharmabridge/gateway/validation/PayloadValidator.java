@@ -18,8 +18,10 @@ import java.util.Set;
 /**
  * Checks a Publish payload against the JSON Schema its subject is bound to (first matching rule of
  * {@link ValidationConfig#rules()}) and, on serialization subjects, against the GS1 rules. Schemas are compiled once,
- * by {@link #create}; each checked payload is parsed once into a Jackson tree, straight from the frame's bytes.
- * Subjects no rule matches are not parsed at all. Thread-safe.
+ * by {@link #create}. A schema whose keywords the {@link StreamingSchema} covers is first checked straight from the
+ * frame's bytes with Jackson's streaming parser; only a payload that check does not find valid (or a subject with GS1
+ * checks, or a schema it does not cover) is parsed into a Jackson tree and checked by the networknt validator, which
+ * stays the reference and words every refusal. Subjects no rule matches are not parsed at all. Thread-safe.
  */
 public final class PayloadValidator {
     /** The events of {@code batch.{batch-id}.{event}} the shipped "batch-event" schema accepts. */
@@ -39,9 +41,12 @@ public final class PayloadValidator {
     /**
      * @param patterns       subject patterns of the rule
      * @param name           the schema as configured: a shipped name or a file path
+     * @param streaming      the schema for the streaming fast path, or {@code null} when it uses keywords that path
+     *                       does not cover
      * @param batchLifecycle the subject's last token must be a batch event (the shipped "batch-event" schema)
      */
-    private record CompiledRule(String[] patterns, String name, Schema schema, boolean batchLifecycle) {
+    private record CompiledRule(String[] patterns, String name, Schema schema, StreamingSchema streaming,
+                                boolean batchLifecycle) {
     }
 
     private PayloadValidator(CompiledRule[] rules, String[] gs1Subjects) {
@@ -60,13 +65,14 @@ public final class PayloadValidator {
             return none();
         }
         SchemaCatalog catalog = new SchemaCatalog(config.batchIdPattern());
-        Map<String, Schema> compiled = new HashMap<>();
+        Map<String, SchemaCatalog.Compiled> compiled = new HashMap<>();
         CompiledRule[] rules = new CompiledRule[config.rules().size()];
         for (int i = 0; i < rules.length; i++) {
             ValidationConfig.Rule rule = config.rules().get(i);
-            Schema schema = compiled.computeIfAbsent(rule.schema(), catalog::compile);
-            rules[i] = new CompiledRule(rule.subjects().toArray(String[]::new), rule.schema(), schema,
-                    rule.schema().equals("batch-event"));
+            SchemaCatalog.Compiled schema = compiled.computeIfAbsent(rule.schema(),
+                    name -> catalog.compileWithStreaming(name, MAPPER.getFactory()));
+            rules[i] = new CompiledRule(rule.subjects().toArray(String[]::new), rule.schema(), schema.schema(),
+                    schema.streaming(), rule.schema().equals("batch-event"));
         }
         return new PayloadValidator(rules, config.gs1Subjects().toArray(String[]::new));
     }
@@ -82,6 +88,12 @@ public final class PayloadValidator {
         return rule == null ? null : rule.name();
     }
 
+    /** Whether the schema of the rule that applies to a subject has the streaming fast path (for tests). */
+    boolean hasFastPath(String subject) {
+        CompiledRule rule = ruleFor(subject);
+        return rule != null && rule.streaming() != null;
+    }
+
     /**
      * Validates the payload held in {@code frame[offset, offset + length)} (the JSON value of the envelope's
      * {@code payload}) for a Publish to {@code subject}. Returns quietly when no rule matches the subject.
@@ -89,10 +101,10 @@ public final class PayloadValidator {
      * @throws ProtocolException with {@link ErrorCode#INVALID_MESSAGE} and a message naming the JSON pointer of the
      *                           failing field, e.g. "Payload does not match schema 'telemetry' at /value: must be a
      *                           number (or, for a state, a name such as "running")"
-     * @return the payload as parsed for the checks, for callers that read fields of it without parsing it again;
+     * @return the payload as checked, for callers that read top-level fields of it without parsing it again;
      * {@code null} when no rule applies (the payload was not parsed)
      */
-    public JsonNode validate(String subject, byte[] frame, int offset, int length) {
+    public CheckedPayload validate(String subject, byte[] frame, int offset, int length) {
         CompiledRule rule = ruleFor(subject);
         boolean gs1 = gs1Applies(subject);
         if (rule == null && !gs1) {
@@ -101,6 +113,47 @@ public final class PayloadValidator {
         if (rule != null && rule.batchLifecycle()) {
             checkBatchEvent(subject);
         }
+        if (rule != null && !gs1 && rule.streaming() != null) {
+            String[] captured = new String[CheckedPayload.CAPTURED_FIELDS.length];
+            if (rule.streaming().check(frame, offset, length, CheckedPayload.CAPTURED_FIELDS, captured)
+                    == StreamingSchema.VALID) {
+                return CheckedPayload.ofCaptured(frame, offset, length, captured);
+            }
+            // Not valid, or not certainly: networknt decides, and words the refusal as it always has.
+        }
+        return validateWithTree(rule, gs1, frame, offset, length);
+    }
+
+    /**
+     * As {@link #validate}, without the streaming fast path: the payload parsed into a tree and checked by networknt
+     * alone. The reference the fast path is measured against (tests, benchmarks).
+     */
+    public CheckedPayload validateWithoutFastPath(String subject, byte[] frame, int offset, int length) {
+        CompiledRule rule = ruleFor(subject);
+        boolean gs1 = gs1Applies(subject);
+        if (rule == null && !gs1) {
+            return null;
+        }
+        if (rule != null && rule.batchLifecycle()) {
+            checkBatchEvent(subject);
+        }
+        return validateWithTree(rule, gs1, frame, offset, length);
+    }
+
+    /**
+     * The streaming check alone, for tests comparing it with networknt: {@link StreamingSchema#VALID},
+     * {@link StreamingSchema#INVALID} or {@link StreamingSchema#UNSURE}; -1 when the subject's schema has no fast path.
+     */
+    int fastPathOutcome(String subject, byte[] frame, int offset, int length) {
+        CompiledRule rule = ruleFor(subject);
+        if (rule == null || rule.streaming() == null) {
+            return -1;
+        }
+        return rule.streaming().check(frame, offset, length, CheckedPayload.CAPTURED_FIELDS,
+                new String[CheckedPayload.CAPTURED_FIELDS.length]);
+    }
+
+    private CheckedPayload validateWithTree(CompiledRule rule, boolean gs1, byte[] frame, int offset, int length) {
         JsonNode payload;
         try {
             payload = MAPPER.readTree(frame, offset, length);
@@ -124,7 +177,8 @@ public final class PayloadValidator {
                 throw invalid(GatewayMetrics.ValidationReason.GS1,
                         "Payload fails the GS1 checks at " + failure.pointer() + ": " + failure.reason());
             }
-        }        return payload;
+        }
+        return CheckedPayload.ofTree(frame, offset, length, payload);
     }
 
     private CompiledRule ruleFor(String subject) {

@@ -45,6 +45,12 @@ final class SchemaCatalog {
             .build();
 
     private final SchemaRegistry registry;
+    /** The catalogue's schemas as trees, by id, for the streaming compiler (parsed from the same texts). */
+    private final Map<String, JsonNode> catalogueTrees = new HashMap<>();
+
+    /** A schema compiled for networknt and, when its keywords allow, for the streaming fast path. */
+    record Compiled(Schema schema, StreamingSchema streaming) {
+    }
 
     SchemaCatalog(String batchIdPattern) {
         Map<String, String> builtIn = new HashMap<>();
@@ -52,6 +58,13 @@ final class SchemaCatalog {
             builtIn.put(ID_PREFIX + name, shippedText(name));
         }
         builtIn.put(BATCH_ID, batchIdSchema(batchIdPattern));
+        builtIn.forEach((id, text) -> {
+            try {
+                catalogueTrees.put(id, JSON.readTree(text));
+            } catch (IOException e) {
+                throw new IllegalStateException("Catalogue schema " + id + " is not JSON", e);
+            }
+        });
         registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
                 builder -> builder.schemaRegistryConfig(CONFIG)
                         .schemas(builtIn::get)
@@ -68,6 +81,28 @@ final class SchemaCatalog {
         if (ValidationConfig.isShipped(schema)) {
             return compileNode(ID_PREFIX + schema, shippedTree(schema), "Shipped schema '" + schema + "'");
         }
+        return compileFile(schema).schema();
+    }
+
+    /**
+     * As {@link #compile}, and also for the streaming fast path when the schema's keywords allow.
+     *
+     * @param parsers the factory the tree path parses payloads with
+     */
+    Compiled compileWithStreaming(String schema, com.fasterxml.jackson.core.JsonFactory parsers) {
+        if (ValidationConfig.isShipped(schema)) {
+            Schema compiled = compile(schema);
+            return new Compiled(compiled, StreamingSchema.compile(catalogueTrees.get(ID_PREFIX + schema),
+                    catalogueTrees::get, parsers));
+        }
+        FileSchema file = compileFile(schema);
+        return new Compiled(file.schema(), StreamingSchema.compile(file.streamingTree(), catalogueTrees::get, parsers));
+    }
+
+    private record FileSchema(Schema schema, JsonNode streamingTree) {
+    }
+
+    private FileSchema compileFile(String schema) {
         Path file = Path.of(schema);
         String what = "Schema file " + file.toAbsolutePath();
         JsonNode tree;
@@ -83,7 +118,8 @@ final class SchemaCatalog {
         if (tree == null || tree.isMissingNode()) {
             throw new IllegalArgumentException(what + " is empty");
         }
-        return compileNode(file.toAbsolutePath().toUri().toString(), tree, what);
+        // The streaming compiler gets its own copy: networknt keeps the tree it compiled.
+        return new FileSchema(compileNode(file.toAbsolutePath().toUri().toString(), tree, what), tree.deepCopy());
     }
 
     private Schema compileNode(String id, JsonNode tree, String what) {

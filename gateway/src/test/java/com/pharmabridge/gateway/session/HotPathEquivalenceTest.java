@@ -1,12 +1,16 @@
 package com.pharmabridge.gateway.session;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pharmabridge.gateway.validation.CheckedPayload;
+import com.pharmabridge.gateway.validation.PayloadValidator;
+import com.pharmabridge.gateway.validation.ValidationConfig;
 import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.EnvelopeDecoder;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,10 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The hot path's shortcuts give exactly what the plain ways give. */
 class HotPathEquivalenceTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     @Test
-    void batchIdFromTheValidatorsTreeIsTheOneTheParserFinds() throws Exception {
+    void topLevelFieldsFromTheValidatorAreTheOnesTheParserFinds(@TempDir Path dir) throws Exception {
+        // An empty schema accepts every payload: the streaming check and the tree path both get to answer.
+        Path anything = Files.writeString(dir.resolve("anything.json"), "{}");
+        PayloadValidator validator = PayloadValidator.create(new ValidationConfig(true,
+                List.of(new ValidationConfig.Rule(List.of("a.b"), anything.toString())),
+                ValidationConfig.DEFAULT_BATCH_ID_PATTERN, List.of()));
         List<String> payloads = List.of(
                 "{\"value\":1.5,\"batchId\":\"B26-1\"}",
                 "{\"batchId\":\"first\",\"value\":1,\"batchId\":\"last\"}",
@@ -32,6 +39,8 @@ class HotPathEquivalenceTest {
                 "{\"batchId\":\"esc\\u0041ped\\n\"}",
                 "{\"nested\":{\"batchId\":\"inner\"},\"value\":2}",
                 "{\"value\":2}",
+                "{\"line\":\"line1\",\"plant\":7,\"batchId\":\"B1\",\"other\":\"x\"}",
+                "{\"line\":[\"line1\"],\"plant\":{\"a\":1}}",
                 "[{\"batchId\":\"in an array\"}]",
                 "\"a string payload\"",
                 "42");
@@ -39,12 +48,23 @@ class HotPathEquivalenceTest {
         for (String payload : payloads) {
             Envelope envelope = decoder.decode(("{\"type\":0,\"subject\":\"a.b\",\"payload\":" + payload + "}")
                     .getBytes(StandardCharsets.UTF_8));
-            JsonNode tree = MAPPER.readTree(payload);
-            assertThat(Payloads.topLevelString(envelope, tree, "batchId")).as(payload)
-                    .isEqualTo(Payloads.topLevelString(envelope, "batchId"));
-            assertThat(Payloads.topLevelString(envelope, null, "batchId")).as(payload)
-                    .isEqualTo(Payloads.topLevelString(envelope, "batchId"));
+            CheckedPayload streamed = validator.validate("a.b", envelope.frame(), envelope.payloadOffset(),
+                    envelope.payloadLength());
+            CheckedPayload tree = validator.validateWithoutFastPath("a.b", envelope.frame(), envelope.payloadOffset(),
+                    envelope.payloadLength());
+            for (String field : List.of("batchId", "line", "plant", "other", "value")) {
+                String expected = Payloads.topLevelString(envelope, field);
+                assertThat(Payloads.topLevelString(envelope, streamed, field)).as(field + " of " + payload)
+                        .isEqualTo(expected);
+                assertThat(Payloads.topLevelString(envelope, tree, field)).as(field + " of " + payload)
+                        .isEqualTo(expected);
+                assertThat(Payloads.topLevelString(envelope, null, field)).as(field + " of " + payload)
+                        .isEqualTo(expected);
+            }
         }
+        assertThat(Payloads.topLevelString(decoder.decode(
+                "{\"type\":0,\"subject\":\"a.b\",\"payload\":{\"batchId\":\"B1\"}}".getBytes(StandardCharsets.UTF_8)),
+                "batchId")).isEqualTo("B1");
     }
 
     @Test
