@@ -79,6 +79,7 @@ public final class GatewayServer implements AutoCloseable {
         LineFeed feed = null;
         try {
             bridge.start();
+            bridge.attachEventLoops(vertx);
             RegistryWatcher registry = new RegistryWatcher(config.devices().registryFile());
             GatewayMetrics metrics = new GatewayMetrics();
             SessionRegistry sessions = new SessionRegistry();
@@ -159,7 +160,7 @@ public final class GatewayServer implements AutoCloseable {
             return switch (figure) {
                 case "reconnects" -> c.getStatistics().getReconnects();
                 case "dropped" -> c.getStatistics().getDroppedCount();
-                case "pendingBytes" -> c.outgoingPendingBytes();
+                case "pendingBytes" -> bridge.outgoingPendingBytes();
                 default -> 0;
             };
         });
@@ -348,6 +349,7 @@ public final class GatewayServer implements AutoCloseable {
         for (DeviceSession session : services.sessions().all()) {
             session.onContext(() -> session.close(CloseCode.GOING_AWAY, "Gateway shutting down"));
         }
+        bridge.closeLoopPublishers(); // they live on the event loops
         try {
             vertx.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -41,6 +41,8 @@ public final class NatsBridge implements AutoCloseable {
      * PubAck, so a request that must also be stored names its inbox in this header instead.
      */
     public static final String REPLY_SUBJECT_HEADER = "Reply-Subject";
+    /** JetStream's deduplication header, as jnats sets it from {@code PublishOptions.messageId}. */
+    private static final String MSG_ID_HEADER = "Nats-Msg-Id";
     private static final String MAX_DELIVERIES_ADVISORY = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int DISPATCHERS = 2;
@@ -77,6 +79,8 @@ public final class NatsBridge implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong storedRequestIds = new java.util.concurrent.atomic.AtomicLong();
     private volatile String storedReplyPrefix;
     private final java.util.Map<String, String> durableOwners = new java.util.concurrent.ConcurrentHashMap<>();
+    /** One per event loop when {@code nats.publishPerEventLoop} applies; empty otherwise. */
+    private volatile LoopPublisher[] loopPublishers = new LoopPublisher[0];
 
     public NatsBridge(GatewayConfig config) {
         this.config = config;
@@ -114,6 +118,63 @@ public final class NatsBridge implements AutoCloseable {
         }, "nats-connect");
         connector.setDaemon(true);
         connector.start();
+    }
+
+    /**
+     * Gives every Vert.x event loop its own publishing connection (see {@link LoopPublisher}), when configured and the
+     * URL is a single plain {@code nats://} server; otherwise devices' publishes go through jnats.
+     */
+    public void attachEventLoops(io.vertx.core.Vertx vertx) {
+        NatsEndpoint endpoint = NatsEndpoint.parse(config.nats().url());
+        if (!config.nats().publishPerEventLoop() || endpoint == null) {
+            if (config.nats().publishPerEventLoop()) {
+                LOG.info("Device publishes go through jnats: nats.url is not a single plain nats:// server");
+            }
+            return;
+        }
+        io.vertx.core.internal.VertxInternal internal = (io.vertx.core.internal.VertxInternal) vertx;
+        io.netty.channel.ChannelFactory<? extends io.netty.channel.Channel> channels =
+                internal.transport().channelFactory(false);
+        List<LoopPublisher> created = new java.util.ArrayList<>();
+        int index = 0;
+        for (io.netty.util.concurrent.EventExecutor executor : internal.nettyEventLoopGroup()) {
+            LoopPublisher publisher = new LoopPublisher((io.netty.channel.EventLoop) executor, channels, endpoint,
+                    config.nats().clientName() + " " + config.gateway().id() + " loop-" + index++,
+                    config.nats().maxPendingBytes(), config.jetStream().publishTimeout().toNanos(),
+                    config.nats().reconnectWait().toMillis());
+            created.add(publisher);
+        }
+        loopPublishers = created.toArray(LoopPublisher[]::new);
+        created.forEach(LoopPublisher::start);
+    }
+
+    /** The calling event loop's publishing connection, or {@code null} off the loops or without them. */
+    private LoopPublisher currentLoopPublisher() {
+        for (LoopPublisher publisher : loopPublishers) {
+            if (publisher.loop().inEventLoop()) {
+                return publisher;
+            }
+        }
+        return null;
+    }
+
+    private boolean loopPublishersReady() {
+        for (LoopPublisher publisher : loopPublishers) {
+            if (!publisher.isReady()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Bytes queued for NATS and not yet written, over every connection. */
+    public long outgoingPendingBytes() {
+        Connection c = connection;
+        long pending = c == null ? 0 : c.outgoingPendingBytes();
+        for (LoopPublisher publisher : loopPublishers) {
+            pending += publisher.pendingBytes();
+        }
+        return pending;
     }
 
     private void connected(Connection established) throws IOException {
@@ -192,13 +253,24 @@ public final class NatsBridge implements AutoCloseable {
         return c != null && c.getStatus() == Connection.Status.CONNECTED;
     }
 
-    /** Ready: connected, and the declared streams exist. */
+    /** Ready: connected (every publishing connection too), and the declared streams exist. */
     public boolean isReady() {
-        return isConnected() && streamsReady;
+        return isConnected() && streamsReady && loopPublishersReady();
     }
 
     public String problem() {
-        return isReady() ? null : (isConnected() ? lastProblem : "NATS not connected");
+        if (isReady()) {
+            return null;
+        }
+        if (!isConnected()) {
+            return "NATS not connected";
+        }
+        for (LoopPublisher publisher : loopPublishers) {
+            if (!publisher.isReady()) {
+                return "NATS publishing connection: " + publisher.problem();
+            }
+        }
+        return lastProblem;
     }
 
     public List<String> streamDrift() {
@@ -211,6 +283,10 @@ public final class NatsBridge implements AutoCloseable {
 
     /** True while the connection has more unsent data than the configured limit; sessions pause reading then. */
     public boolean isCongested() {
+        LoopPublisher direct = currentLoopPublisher();
+        if (direct != null) {
+            return direct.isCongested();
+        }
         Connection c = connection;
         return c != null && (c.outgoingPendingBytes() > config.nats().maxPendingBytes()
                 || c.outgoingPendingMessageCount() > MAX_PENDING_MESSAGES);
@@ -218,14 +294,24 @@ public final class NatsBridge implements AutoCloseable {
 
     /** NATS refuses a message whose payload and headers exceed the server's max_payload; say so before trying. */
     private void requireFits(Headers headers, byte[] payload) {
+        requireFits(headers, payload, maxPayload());
+    }
+
+    private static void requireFits(Headers headers, byte[] payload, long maxPayload) {
         long size = (long) payload.length + (headers == null ? 0 : headers.serializedLength());
-        if (size > maxPayload()) {
+        if (size > maxPayload) {
             throw new com.pharmabridge.protocol.ProtocolException(com.pharmabridge.protocol.ErrorCode.PAYLOAD_TOO_LARGE,
-                    "Payload with the gateway's headers is " + size + " bytes; NATS accepts at most " + maxPayload());
+                    "Payload with the gateway's headers is " + size + " bytes; NATS accepts at most " + maxPayload);
         }
     }
 
     public void publish(String subject, Headers headers, byte[] payload) {
+        LoopPublisher direct = currentLoopPublisher();
+        if (direct != null) {
+            requireFits(headers, payload, direct.maxPayload());
+            direct.publish(subject, headers, payload);
+            return;
+        }
         requireConnected();
         requireFits(headers, payload);
         try {
@@ -247,6 +333,15 @@ public final class NatsBridge implements AutoCloseable {
      */
     public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId,
                                                         Long expectedLastSubjectSequence) {
+        LoopPublisher direct = expectedLastSubjectSequence == null ? currentLoopPublisher() : null;
+        if (direct != null) {
+            Headers withId = headers == null ? new Headers() : headers;
+            if (messageId != null && !messageId.equals(withId.getFirst(MSG_ID_HEADER))) {
+                withId.put(MSG_ID_HEADER, messageId);
+            }
+            requireFits(withId, payload, direct.maxPayload());
+            return direct.publishDurably(subject, withId, payload);
+        }
         requireConnected();
         requireFits(headers, payload);
         PublishOptions.Builder builder = PublishOptions.builder().streamTimeout(config.jetStream().publishTimeout());
@@ -392,6 +487,10 @@ public final class NatsBridge implements AutoCloseable {
 
     /** The largest message (payload plus headers) the connected server accepts; 1 MiB before connecting. */
     public long maxPayload() {
+        LoopPublisher direct = currentLoopPublisher();
+        if (direct != null) {
+            return direct.maxPayload();
+        }
         Connection c = connection;
         return c == null || c.getServerInfo() == null ? 1024 * 1024 : c.getServerInfo().getMaxPayload();
     }
@@ -441,7 +540,22 @@ public final class NatsBridge implements AutoCloseable {
         closing = true;
         management.shutdownNow();
         flusher.shutdownNow();
+        closeLoopPublishers();
         closeConnection();
+    }
+
+    /**
+     * Writes out and closes the event loops' publishing connections; called before the event loops stop (and again,
+     * harmlessly, by {@link #close()}).
+     */
+    public void closeLoopPublishers() {
+        CompletableFuture<?>[] closing = java.util.Arrays.stream(loopPublishers).map(LoopPublisher::close)
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("NATS publishing connections did not close cleanly: {}", e.toString());
+        }
     }
 
     private void closeConnection() {

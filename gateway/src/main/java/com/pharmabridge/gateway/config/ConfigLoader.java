@@ -340,7 +340,8 @@ public final class ConfigLoader {
                 text(n, "nats.clientName"),
                 Duration.ofSeconds(integer(n, "nats.connectTimeoutSeconds", 1, 600)),
                 Duration.ofMillis(integer(n, "nats.reconnectWaitMillis", 10, 600_000)),
-                longValue(n, "nats.maxPendingBytes", 64 * 1024, Long.MAX_VALUE));
+                longValue(n, "nats.maxPendingBytes", 64 * 1024, Long.MAX_VALUE),
+                bool(n, "nats.publishPerEventLoop"));
         if (!nats.url().matches("(nats|tls|ws|wss)://.+")) {
             problems.add("nats.url: '" + nats.url() + "' is not a NATS URL (nats://host:port)");
         }

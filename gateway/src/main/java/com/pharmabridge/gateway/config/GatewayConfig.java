@@ -152,7 +152,7 @@ public record GatewayConfig(Server gateway, Auth auth, Nats nats, JetStream jetS
     }
 
     public record Nats(String url, String clientName, Duration connectTimeout, Duration reconnectWait,
-                       long maxPendingBytes) {
+                       long maxPendingBytes, boolean publishPerEventLoop) {
     }
 
     public record JetStream(boolean enabled, Duration publishTimeout, Duration durableAckWait, int durableMaxAckPending,

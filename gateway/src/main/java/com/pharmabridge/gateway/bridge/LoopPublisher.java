@@ -1,0 +1,549 @@
+package com.pharmabridge.gateway.bridge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One NATS connection per Vert.x event loop, written only by that loop, for what devices publish. jnats funnels every
+ * publish of every loop through one locked queue to one writer thread, and a profile showed the event loops parked on
+ * that lock while a core stayed idle; here a publish is appended to the loop's own buffer, which is written and flushed
+ * once per turn of the loop, so a read of many device frames becomes one socket write. A device is served by one
+ * loop, so everything it publishes (fire-and-forget and stored) travels one connection, in order.
+ *
+ * <p>Acknowledged publishes carry a reply subject on this connection's inbox; the stream's PubAck completes the future
+ * (parsed by jnats' own {@link PublishAck}), a timer fails those not confirmed in time, and a lost connection fails
+ * all unconfirmed ones: the device keeps the message and retries it, deduplicated by {@code Nats-Msg-Id}. Nothing is
+ * buffered while disconnected: publishes are refused as {@link Unavailable}, as on the jnats path.
+ */
+@io.netty.channel.ChannelHandler.Sharable // one connection at a time, but a new channel on every reconnect
+final class LoopPublisher extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(LoopPublisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] PONG = "PONG\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
+    /** A control line longer than this is not NATS protocol: the connection is dropped rather than buffered. */
+    private static final int MAX_CONTROL_LINE = 4096;
+    /** Appended publishes are handed to the socket at this size even before the loop's turn ends. */
+    private static final int WRITE_CHUNK = 64 * 1024;
+    private static final int PING_INTERVAL_SECONDS = 30;
+    private static final int MAX_PINGS_UNANSWERED = 2;
+
+    private final EventLoop loop;
+    private final ChannelFactory<? extends Channel> channelFactory;
+    private final NatsEndpoint endpoint;
+    private final String connectionName;
+    private final long maxPendingBytes;
+    private final long publishTimeoutNanos;
+    private final long reconnectWaitMillis;
+    private final String inboxPrefix;
+
+    // Confined to the event loop.
+    private Channel channel;
+    private ByteBuf inbound;
+    private ByteBuf outbound;
+    private boolean flushScheduled;
+    private boolean handshakeDone;
+    private long nextReplyId;
+    private final Map<Long, PendingAck> pendingAcks = new LinkedHashMap<>();
+    private ScheduledFuture<?> ackTimer;
+    private ScheduledFuture<?> pingTimer;
+    private int pingsUnanswered;
+    private ScheduledFuture<?> reconnect;
+    private CompletableFuture<Void> drained;
+    private boolean closing;
+
+    // Read by other threads (health, metrics, bridge decisions).
+    private volatile boolean ready;
+    private volatile long maxPayload = 1024 * 1024;
+    private volatile String lastProblem = "not connected yet";
+
+    private record PendingAck(CompletableFuture<PublishAck> future, long deadline) {
+    }
+
+    LoopPublisher(EventLoop loop, ChannelFactory<? extends Channel> channelFactory, NatsEndpoint endpoint,
+                  String connectionName, long maxPendingBytes, long publishTimeoutNanos, long reconnectWaitMillis) {
+        this.loop = loop;
+        this.channelFactory = channelFactory;
+        this.endpoint = endpoint;
+        this.connectionName = connectionName;
+        this.maxPendingBytes = maxPendingBytes;
+        this.publishTimeoutNanos = publishTimeoutNanos;
+        this.reconnectWaitMillis = reconnectWaitMillis;
+        this.inboxPrefix = "_INBOX." + io.nats.client.NUID.nextGlobal() + ".";
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    boolean isReady() {
+        return ready;
+    }
+
+    String problem() {
+        return lastProblem;
+    }
+
+    long maxPayload() {
+        return maxPayload;
+    }
+
+    /** Bytes handed to this connection and not yet written to the socket (approximate off the loop). */
+    long pendingBytes() {
+        Channel c = channel;
+        ByteBuf out = outbound;
+        long queued = c == null || c.unsafe().outboundBuffer() == null ? 0 : c.unsafe().outboundBuffer().totalPendingWriteBytes();
+        return queued + (out == null ? 0 : out.readableBytes());
+    }
+
+    void start() {
+        loop.execute(this::connect);
+    }
+
+    private void connect() {
+        if (closing) {
+            return;
+        }
+        reconnect = null;
+        new Bootstrap().group(loop).channelFactory(channelFactory)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark((int) Math.min(Integer.MAX_VALUE / 2, maxPendingBytes / 2),
+                                (int) Math.min(Integer.MAX_VALUE, maxPendingBytes)))
+                .handler(this)
+                .connect(endpoint.host(), endpoint.port())
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        lastProblem = "Cannot connect to NATS at " + endpoint + ": " + f.cause().getMessage();
+                        scheduleReconnect();
+                    }
+                });
+    }
+
+    private void scheduleReconnect() {
+        if (!closing && reconnect == null) {
+            reconnect = loop.schedule(this::connect, reconnectWaitMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Fire and forget: queued for this loop's next socket write. Must be called on {@link #loop()}. */
+    void publish(String subject, Headers headers, byte[] payload) {
+        requireReady();
+        append(subject, null, headers, payload);
+    }
+
+    /** Stored publish: the future completes with the stream's PubAck. Must be called on {@link #loop()}. */
+    CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload) {
+        requireReady();
+        long id = ++nextReplyId;
+        CompletableFuture<PublishAck> future = new CompletableFuture<>();
+        append(subject, inboxPrefix + id, headers, payload);
+        pendingAcks.put(id, new PendingAck(future, System.nanoTime() + publishTimeoutNanos));
+        return future;
+    }
+
+    /** True while more than {@code nats.maxPendingBytes} wait for the socket; sessions on this loop pause reading. */
+    boolean isCongested() {
+        Channel c = channel;
+        return c != null && !c.isWritable();
+    }
+
+    private void requireReady() {
+        if (!ready) {
+            throw new Unavailable("NATS is not connected; nothing was stored");
+        }
+    }
+
+    private void append(String subject, String replyTo, Headers headers, byte[] payload) {
+        int headerLength = headers == null || headers.isEmpty() ? 0 : headers.serializedLength();
+        ByteBuf out = outboundFor(subject.length() + 64 + headerLength + payload.length);
+        if (headerLength > 0) {
+            out.writeBytes(OP_HPUB);
+        } else {
+            out.writeBytes(OP_PUB);
+        }
+        writeAscii(out, subject);
+        if (replyTo != null) {
+            out.writeByte(' ');
+            writeAscii(out, replyTo);
+        }
+        out.writeByte(' ');
+        if (headerLength > 0) {
+            writeDecimal(out, headerLength);
+            out.writeByte(' ');
+        }
+        writeDecimal(out, headerLength + payload.length);
+        out.writeBytes(CRLF);
+        if (headerLength > 0) {
+            out.ensureWritable(headerLength);
+            if (out.hasArray()) {
+                headers.serializeToArray(out.arrayOffset() + out.writerIndex(), out.array());
+                out.writerIndex(out.writerIndex() + headerLength);
+            } else {
+                out.writeBytes(headers.getSerialized());
+            }
+        }
+        out.writeBytes(payload);
+        out.writeBytes(CRLF);
+        if (out.readableBytes() >= WRITE_CHUNK) {
+            channel.write(out, channel.voidPromise());
+            outbound = null;
+        }
+        scheduleFlush();
+    }
+
+    private static final byte[] OP_PUB = "PUB ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OP_HPUB = "HPUB ".getBytes(StandardCharsets.US_ASCII);
+
+    private ByteBuf outboundFor(int size) {
+        if (outbound == null) {
+            // A heap buffer: jnats serialises headers straight into its array.
+            outbound = channel.alloc().heapBuffer(Math.max(size, WRITE_CHUNK + 1024));
+        }
+        return outbound;
+    }
+
+    /** Subjects and reply subjects were checked by the session (printable ASCII, no spaces). */
+    private static void writeAscii(ByteBuf out, String text) {
+        out.writeCharSequence(text, StandardCharsets.US_ASCII);
+    }
+
+    private static void writeDecimal(ByteBuf out, int value) {
+        if (value < 10) {
+            out.writeByte('0' + value);
+            return;
+        }
+        out.writeCharSequence(Integer.toString(value), StandardCharsets.US_ASCII);
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            // Runs after the loop has handled every socket that was ready: one write for all their frames.
+            loop.execute(this::flushOutbound);
+        }
+    }
+
+    private void flushOutbound() {
+        flushScheduled = false;
+        Channel c = channel;
+        if (c == null) {
+            return;
+        }
+        if (outbound != null) {
+            c.write(outbound, c.voidPromise());
+            outbound = null;
+        }
+        c.flush();
+    }
+
+    private void writeNow(byte[] bytes) {
+        Channel c = channel;
+        if (c != null) {
+            flushOutbound();
+            c.writeAndFlush(c.alloc().buffer(bytes.length).writeBytes(bytes), c.voidPromise());
+        }
+    }
+
+    // ---- connection events -------------------------------------------------------------------------------------
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        inbound = ctx.alloc().heapBuffer(4096);
+        handshakeDone = false;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        boolean wasReady = ready;
+        ready = false;
+        channel = null;
+        if (inbound != null) {
+            inbound.release();
+            inbound = null;
+        }
+        if (outbound != null) {
+            outbound.release();
+            outbound = null;
+        }
+        if (ackTimer != null) {
+            ackTimer.cancel(false);
+            ackTimer = null;
+        }
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
+            pingTimer = null;
+        }
+        failPending(new Unavailable("NATS connection lost before JetStream confirmed storage; retry the message"));
+        if (drained != null) {
+            drained.complete(null);
+        }
+        if (!closing) {
+            lastProblem = "NATS connection lost";
+            if (wasReady) {
+                LOG.warn("NATS publishing connection of {} lost; reconnecting", loopName());
+            }
+            scheduleReconnect();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        lastProblem = "NATS connection failed: " + cause.getMessage();
+        LOG.warn("NATS publishing connection of {}: {}", loopName(), cause.toString());
+        ctx.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf data = (ByteBuf) msg;
+        try {
+            inbound.writeBytes(data);
+        } finally {
+            data.release();
+        }
+        try {
+            while (readOne()) {
+                // one protocol operation per turn
+            }
+        } catch (IOException | RuntimeException e) {
+            exceptionCaught(ctx, e);
+            return;
+        }
+        inbound.discardSomeReadBytes();
+    }
+
+    /** Handles one complete operation from the server; false when more bytes are needed. */
+    private boolean readOne() throws IOException {
+        int start = inbound.readerIndex();
+        int lineEnd = inbound.indexOf(start, inbound.writerIndex(), (byte) '\n');
+        if (lineEnd < 0) {
+            if (inbound.readableBytes() > MAX_CONTROL_LINE) {
+                throw new IOException("NATS sent a control line longer than " + MAX_CONTROL_LINE + " bytes");
+            }
+            return false;
+        }
+        int textEnd = lineEnd > start && inbound.getByte(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
+        String line = inbound.toString(start, textEnd - start, StandardCharsets.UTF_8);
+        String[] parts = line.split(" ");
+        String op = parts[0].toUpperCase(java.util.Locale.ROOT);
+        switch (op) {
+            case "MSG", "HMSG" -> {
+                int total = Integer.parseInt(parts[parts.length - 1]);
+                int headerLength = op.equals("HMSG") ? Integer.parseInt(parts[parts.length - 2]) : 0;
+                if (inbound.writerIndex() - (lineEnd + 1) < total + 2) {
+                    return false; // the message body has not all arrived
+                }
+                int body = lineEnd + 1;
+                String header = headerLength == 0 ? null
+                        : inbound.toString(body, headerLength, StandardCharsets.US_ASCII);
+                byte[] data = ByteBufUtil.getBytes(inbound, body + headerLength, total - headerLength);
+                inbound.readerIndex(body + total + 2);
+                onReply(parts[1], header, data);
+                return true;
+            }
+            case "PING" -> writeNow(PONG);
+            case "PONG" -> onPong();
+            case "INFO" -> onInfo(line.substring(4).trim());
+            case "-ERR" -> onError(line.substring(4).trim());
+            case "+OK" -> {
+            }
+            default -> throw new IOException("NATS sent an unknown operation: " + abbreviate(line));
+        }
+        inbound.readerIndex(lineEnd + 1);
+        return true;
+    }
+
+    private void onInfo(String json) throws IOException {
+        JsonNode info = JSON.readTree(json);
+        maxPayload = info.path("max_payload").asLong(maxPayload);
+        if (handshakeDone) {
+            return; // cluster updates and lame-duck notices: the connection is dropped by the server when it goes
+        }
+        if (info.path("tls_required").asBoolean(false)) {
+            throw new IOException("NATS at " + endpoint + " requires TLS");
+        }
+        if (!info.path("headers").asBoolean(true)) {
+            throw new IOException("NATS at " + endpoint + " does not support headers (nats-server 2.2 or newer needed)");
+        }
+        ObjectNode connect = JSON.createObjectNode()
+                .put("verbose", false).put("pedantic", false).put("tls_required", false)
+                .put("name", connectionName).put("lang", "java").put("version", "pharmabridge")
+                .put("protocol", 1).put("headers", true).put("no_responders", true).put("echo", false);
+        endpoint.addCredentials(connect);
+        Channel c = channel;
+        c.write(c.alloc().buffer().writeBytes(("CONNECT " + connect + "\r\n").getBytes(StandardCharsets.UTF_8)),
+                c.voidPromise());
+        c.write(c.alloc().buffer().writeBytes(("SUB " + inboxPrefix + "* 1\r\n").getBytes(StandardCharsets.US_ASCII)),
+                c.voidPromise());
+        // The server answers a PING only after it has accepted CONNECT and SUB.
+        c.writeAndFlush(c.alloc().buffer().writeBytes(PING), c.voidPromise());
+        handshakeDone = true;
+    }
+
+    private void onPong() {
+        if (!ready && !closing && channel != null) {
+            ready = true;
+            lastProblem = null;
+            long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(publishTimeoutNanos) / 10);
+            ackTimer = loop.scheduleAtFixedRate(this::expireAcks, period, period, TimeUnit.MILLISECONDS);
+            pingsUnanswered = 0;
+            pingTimer = loop.scheduleAtFixedRate(this::ping, PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
+                    TimeUnit.SECONDS);
+            LOG.info("NATS publishing connection of {} ready ({})", loopName(), endpoint);
+        } else if (drained != null && channel != null) {
+            channel.close();
+        } else if (pingsUnanswered > 0) {
+            pingsUnanswered--;
+        }
+    }
+
+    /** A server that vanished without closing the socket is noticed here, as jnats does with its own pings. */
+    private void ping() {
+        if (channel == null) {
+            return;
+        }
+        if (pingsUnanswered >= MAX_PINGS_UNANSWERED) {
+            LOG.warn("NATS publishing connection of {} answered none of {} pings; reconnecting", loopName(),
+                    pingsUnanswered);
+            channel.close();
+            return;
+        }
+        pingsUnanswered++;
+        writeNow(PING);
+    }
+
+    private void onError(String error) {
+        lastProblem = "NATS error: " + error;
+        LOG.warn("NATS error on the publishing connection of {}: {}", loopName(), error);
+        // Authorization and protocol errors are followed by the server closing the connection.
+    }
+
+    private void onReply(String subject, String header, byte[] data) {
+        if (!subject.startsWith(inboxPrefix)) {
+            return;
+        }
+        long id;
+        try {
+            id = Long.parseLong(subject, inboxPrefix.length(), subject.length(), 10);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        PendingAck pending = pendingAcks.remove(id);
+        if (pending == null) {
+            return; // answered after it timed out
+        }
+        if (header != null && header.startsWith("NATS/1.0 503")) {
+            pending.future().completeExceptionally(
+                    new IOException("no JetStream stream answered for this subject (503 no responders)"));
+            return;
+        }
+        try {
+            pending.future().complete(new PublishAck(new NatsMessage(subject, null, data)));
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            pending.future().completeExceptionally(e);
+        }
+    }
+
+    private void expireAcks() {
+        long now = System.nanoTime();
+        Iterator<PendingAck> oldestFirst = pendingAcks.values().iterator();
+        while (oldestFirst.hasNext()) {
+            PendingAck pending = oldestFirst.next();
+            if (pending.deadline() - now > 0) {
+                return; // all later ones were sent later, with the same timeout
+            }
+            oldestFirst.remove();
+            pending.future().completeExceptionally(new TimeoutException("JetStream did not confirm in time"));
+        }
+    }
+
+    private void failPending(RuntimeException failure) {
+        if (pendingAcks.isEmpty()) {
+            return;
+        }
+        Map<Long, PendingAck> failed = new LinkedHashMap<>(pendingAcks);
+        pendingAcks.clear();
+        failed.values().forEach(p -> p.future().completeExceptionally(failure));
+    }
+
+    /**
+     * Writes what is queued, waits for the server to have read it (a PING answered), then closes. Called at shutdown,
+     * after devices have gone.
+     */
+    CompletableFuture<Void> close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (loop.isShuttingDown()) {
+            done.complete(null); // its channels close with it
+            return done;
+        }
+        try {
+            loop.execute(() -> closeOnLoop(done));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.complete(null); // the loop stopped meanwhile, closing its channels
+        }
+        return done;
+    }
+
+    private void closeOnLoop(CompletableFuture<Void> done) {
+        closing = true;
+        if (reconnect != null) {
+            reconnect.cancel(false);
+        }
+        Channel c = channel;
+        if (c == null || !ready) {
+            if (c != null) {
+                c.close();
+            }
+            done.complete(null);
+            return;
+        }
+        drained = done;
+        ready = false;
+        writeNow(PING);
+        loop.schedule(() -> {
+            if (channel != null) {
+                channel.close();
+            }
+        }, 2, TimeUnit.SECONDS);
+    }
+
+    private String loopName() {
+        return connectionName;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+}
