@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -157,13 +156,13 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     }
 
     /** Fire and forget: queued for this loop's next socket write. Must be called on {@link #loop()}. */
-    void publish(String subject, Headers headers, byte[] payload) {
+    void publish(String subject, NatsHeaders headers, byte[] payload) {
         requireReady();
         append(subject, null, headers, payload);
     }
 
     /** Stored publish: the future completes with the stream's PubAck. Must be called on {@link #loop()}. */
-    CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload) {
+    CompletableFuture<PublishAck> publishDurably(String subject, NatsHeaders headers, byte[] payload) {
         requireReady();
         long id = ++nextReplyId;
         CompletableFuture<PublishAck> future = new CompletableFuture<>();
@@ -184,7 +183,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void append(String subject, String replyTo, Headers headers, byte[] payload) {
+    private void append(String subject, String replyTo, NatsHeaders headers, byte[] payload) {
         int headerLength = headers == null || headers.isEmpty() ? 0 : headers.serializedLength();
         ByteBuf out = outboundFor(subject.length() + 64 + headerLength + payload.length);
         if (headerLength > 0) {
@@ -205,13 +204,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         writeDecimal(out, headerLength + payload.length);
         out.writeBytes(CRLF);
         if (headerLength > 0) {
-            out.ensureWritable(headerLength);
-            if (out.hasArray()) {
-                headers.serializeToArray(out.arrayOffset() + out.writerIndex(), out.array());
-                out.writerIndex(out.writerIndex() + headerLength);
-            } else {
-                out.writeBytes(headers.getSerialized());
-            }
+            headers.writeTo(out);
         }
         out.writeBytes(payload);
         out.writeBytes(CRLF);
@@ -227,8 +220,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
 
     private ByteBuf outboundFor(int size) {
         if (outbound == null) {
-            // A heap buffer: jnats serialises headers straight into its array.
-            outbound = channel.alloc().heapBuffer(Math.max(size, WRITE_CHUNK + 1024));
+            outbound = channel.alloc().buffer(Math.max(size, WRITE_CHUNK + 1024));
         }
         return outbound;
     }

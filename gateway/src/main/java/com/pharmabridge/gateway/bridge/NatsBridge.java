@@ -16,7 +16,6 @@ import io.nats.client.PublishOptions;
 import io.nats.client.StreamContext;
 import io.nats.client.Subscription;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -293,11 +292,11 @@ public final class NatsBridge implements AutoCloseable {
     }
 
     /** NATS refuses a message whose payload and headers exceed the server's max_payload; say so before trying. */
-    private void requireFits(Headers headers, byte[] payload) {
+    private void requireFits(NatsHeaders headers, byte[] payload) {
         requireFits(headers, payload, maxPayload());
     }
 
-    private static void requireFits(Headers headers, byte[] payload, long maxPayload) {
+    private static void requireFits(NatsHeaders headers, byte[] payload, long maxPayload) {
         long size = (long) payload.length + (headers == null ? 0 : headers.serializedLength());
         if (size > maxPayload) {
             throw new com.pharmabridge.protocol.ProtocolException(com.pharmabridge.protocol.ErrorCode.PAYLOAD_TOO_LARGE,
@@ -305,7 +304,7 @@ public final class NatsBridge implements AutoCloseable {
         }
     }
 
-    public void publish(String subject, Headers headers, byte[] payload) {
+    public void publish(String subject, NatsHeaders headers, byte[] payload) {
         LoopPublisher direct = currentLoopPublisher();
         if (direct != null) {
             requireFits(headers, payload, direct.maxPayload());
@@ -315,28 +314,28 @@ public final class NatsBridge implements AutoCloseable {
         requireConnected();
         requireFits(headers, payload);
         try {
-            connection.publish(subject, headers, payload);
+            connection.publish(subject, headers == null ? null : headers.toJnats(), payload);
         } catch (IllegalStateException e) {
             throw new Unavailable("NATS cannot take the message now: " + e.getMessage());
         }
     }
 
     /** Publishes into JetStream; the future completes when the stream has stored it (or with the failure). */
-    public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId) {
+    public CompletableFuture<PublishAck> publishDurably(String subject, NatsHeaders headers, byte[] payload, String messageId) {
         return publishDurably(subject, headers, payload, messageId, null);
     }
 
     /**
-     * As {@link #publishDurably(String, Headers, byte[], String)}, refused by the stream unless the last message on
+     * As {@link #publishDurably(String, NatsHeaders, byte[], String)}, refused by the stream unless the last message on
      * {@code subject} has stream sequence {@code expectedLastSubjectSequence} (when not {@code null}): a writer that
      * must not interleave with another.
      */
-    public CompletableFuture<PublishAck> publishDurably(String subject, Headers headers, byte[] payload, String messageId,
+    public CompletableFuture<PublishAck> publishDurably(String subject, NatsHeaders headers, byte[] payload, String messageId,
                                                         Long expectedLastSubjectSequence) {
         LoopPublisher direct = expectedLastSubjectSequence == null ? currentLoopPublisher() : null;
         if (direct != null) {
-            Headers withId = headers == null ? new Headers() : headers;
-            if (messageId != null && !messageId.equals(withId.getFirst(MSG_ID_HEADER))) {
+            NatsHeaders withId = headers == null ? new NatsHeaders() : headers;
+            if (messageId != null && !messageId.equals(withId.get(MSG_ID_HEADER))) {
                 withId.put(MSG_ID_HEADER, messageId);
             }
             requireFits(withId, payload, direct.maxPayload());
@@ -353,18 +352,18 @@ public final class NatsBridge implements AutoCloseable {
         }
         PublishOptions options = builder.build();
         try {
-            return jetStream.publishAsync(subject, headers, payload, options)
+            return jetStream.publishAsync(subject, headers == null ? null : headers.toJnats(), payload, options)
                     .orTimeout(config.jetStream().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (IllegalStateException e) {
             throw new Unavailable("NATS cannot take the message now: " + e.getMessage());
         }
     }
 
-    public CompletableFuture<Message> request(String subject, Headers headers, byte[] payload, Duration timeout) {
+    public CompletableFuture<Message> request(String subject, NatsHeaders headers, byte[] payload, Duration timeout) {
         requireConnected();
         requireFits(headers, payload);
         try {
-            return connection.requestWithTimeout(subject, headers, payload, timeout)
+            return connection.requestWithTimeout(subject, headers == null ? null : headers.toJnats(), payload, timeout)
                     .orTimeout(timeout.toMillis() + 250, TimeUnit.MILLISECONDS);
         } catch (IllegalStateException e) {
             throw new Unavailable("NATS cannot take the request now: " + e.getMessage());
@@ -375,7 +374,7 @@ public final class NatsBridge implements AutoCloseable {
      * A request on a subject a stream stores: the request is stored (the future fails if JetStream refuses it) and
      * the answer is awaited on the gateway's own inbox, named in the {@value #REPLY_SUBJECT_HEADER} header.
      */
-    public CompletableFuture<Message> requestThroughStream(String subject, Headers headers, byte[] payload,
+    public CompletableFuture<Message> requestThroughStream(String subject, NatsHeaders headers, byte[] payload,
                                                            String messageId, Duration timeout) {
         String inbox = storedReplyPrefix + storedRequestIds.incrementAndGet();
         headers.put(REPLY_SUBJECT_HEADER, inbox);
@@ -425,7 +424,7 @@ public final class NatsBridge implements AutoCloseable {
                     .put("at", java.time.Instant.now().toString());
             String subject = "alerts.gateway." + config.gateway().id().replaceAll("[^A-Za-z0-9_-]", "_")
                     + ".max-deliveries";
-            Headers headers = new Headers().put("Gateway-Id", config.gateway().id());
+            NatsHeaders headers = new NatsHeaders().put("Gateway-Id", config.gateway().id());
             publishDurably(subject, headers, JSON.writeValueAsBytes(alert),
                     "max-deliveries:" + stream + ":" + streamSeq + ":" + consumer)
                     .whenComplete((ack, failure) -> {

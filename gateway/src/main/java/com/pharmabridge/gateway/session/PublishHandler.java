@@ -9,7 +9,7 @@ import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
+import com.pharmabridge.gateway.bridge.NatsHeaders;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +29,7 @@ final class PublishHandler implements InboundHandler {
         com.pharmabridge.gateway.validation.CheckedPayload parsed = Checks.validPayload(session, subject, envelope);
         Checks.ownLineInBatchEvent(session, subject, envelope, parsed);
         byte[] payload = envelope.payloadBytes();
-        Headers headers = PublishHeaders.build(session, envelope, payload, parsed);
+        NatsHeaders headers = PublishHeaders.build(session, envelope, payload, parsed);
         NatsBridge bridge = session.services().bridge();
         String correlationId = envelope.correlationId();
         String stream = correlationId == null ? null : bridge.streams().streamFor(subject);

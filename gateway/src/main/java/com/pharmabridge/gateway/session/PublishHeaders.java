@@ -5,7 +5,7 @@ import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.ProtocolException;
 import com.pharmabridge.protocol.Sha256;
-import io.nats.client.impl.Headers;
+import com.pharmabridge.gateway.bridge.NatsHeaders;
 import org.slf4j.MDC;
 
 import java.time.Instant;
@@ -29,15 +29,15 @@ final class PublishHeaders {
     private PublishHeaders() {
     }
 
-    static Headers build(DeviceSession session, Envelope envelope, byte[] payload) {
+    static NatsHeaders build(DeviceSession session, Envelope envelope, byte[] payload) {
         return build(session, envelope, payload, null);
     }
 
     /** @param parsed the payload as the validator checked it, or {@code null}: its batchId is read from it */
-    static Headers build(DeviceSession session, Envelope envelope, byte[] payload,
+    static NatsHeaders build(DeviceSession session, Envelope envelope, byte[] payload,
                          com.pharmabridge.gateway.validation.CheckedPayload parsed) {
         AuthenticatedDevice device = session.device();
-        Headers headers = new Headers();
+        NatsHeaders headers = new NatsHeaders();
         headers.put(DEVICE_ID, device.deviceId());
         headers.put(DEVICE_TYPE, device.deviceType());
         headers.put(GATEWAY_ID, session.services().config().gateway().id());
@@ -75,7 +75,7 @@ final class PublishHeaders {
      * Contemporaneous records must be defensible: a device clock further off than allowed (or unreadable) is marked
      * on the message itself, counted and logged. The message is still stored; the gateway's Received-At stands.
      */
-    private static void flagClockSkew(DeviceSession session, String timestamp, Headers headers) {
+    private static void flagClockSkew(DeviceSession session, String timestamp, NatsHeaders headers) {
         long skew;
         try {
             skew = java.time.OffsetDateTime.parse(timestamp).toInstant().toEpochMilli() - System.currentTimeMillis();

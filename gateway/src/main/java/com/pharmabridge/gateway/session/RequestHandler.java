@@ -8,7 +8,7 @@ import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
+import com.pharmabridge.gateway.bridge.NatsHeaders;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.gateway.bridge.Unavailable;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ final class RequestHandler implements InboundHandler {
         byte[] payload = envelope.hasPayload() ? envelope.payloadBytes() : new byte[0];
         long started = System.nanoTime();
         NatsBridge bridge = session.services().bridge();
-        Headers headers = PublishHeaders.build(session, envelope, payload, parsed);
+        NatsHeaders headers = PublishHeaders.build(session, envelope, payload, parsed);
         // On a stored subject the stream itself would answer the request with its PubAck; see requestThroughStream.
         CompletableFuture<Message> answer = bridge.streams().streamFor(subject) == null
                 ? bridge.request(subject, headers, payload, timeout)
