@@ -51,7 +51,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private static final byte[] PING = "PING\r\n".getBytes(StandardCharsets.US_ASCII);
     /** A control line longer than this is not NATS protocol: the connection is dropped rather than buffered. */
     private static final int MAX_CONTROL_LINE = 4096;
-    /** Appended publishes are handed to the socket at this size even before the loop's turn ends. */
+    /** Appended publishes are written to the socket at this size even before the loop's turn ends. */
     private static final int WRITE_CHUNK = 64 * 1024;
     private static final int PING_INTERVAL_SECONDS = 30;
     private static final int MAX_PINGS_UNANSWERED = 2;
@@ -79,6 +79,8 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> reconnect;
     private CompletableFuture<Void> drained;
     private boolean closing;
+    /** Sessions paused because this connection was congested, resumed when it drains below the low-water mark. */
+    private java.util.List<Runnable> waitingForDrain = new java.util.ArrayList<>();
 
     // Read by other threads (health, metrics, bridge decisions).
     private volatile boolean ready;
@@ -177,6 +179,32 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         return c != null && !c.isWritable();
     }
 
+    /** Runs {@code resume} on this loop once the connection is writable again (or lost: the session then learns so). */
+    void whenDrained(Runnable resume) {
+        if (channel == null || channel.isWritable()) {
+            resume.run();
+        } else {
+            waitingForDrain.add(resume);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            resumeWaiting();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    private void resumeWaiting() {
+        if (waitingForDrain.isEmpty()) {
+            return;
+        }
+        java.util.List<Runnable> resume = waitingForDrain;
+        waitingForDrain = new java.util.ArrayList<>();
+        resume.forEach(Runnable::run);
+    }
+
     private void requireReady() {
         if (!ready) {
             throw new Unavailable("NATS is not connected; nothing was stored");
@@ -209,7 +237,9 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         out.writeBytes(payload);
         out.writeBytes(CRLF);
         if (out.readableBytes() >= WRITE_CHUNK) {
-            channel.write(out, channel.voidPromise());
+            // Flushed now: unflushed bytes count against the high-water mark, and a turn of the loop over a thousand
+            // busy sockets can append tens of megabytes.
+            channel.writeAndFlush(out, channel.voidPromise());
             outbound = null;
         }
         scheduleFlush();
@@ -298,6 +328,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
             pingTimer = null;
         }
         failPending(new Unavailable("NATS connection lost before JetStream confirmed storage; retry the message"));
+        resumeWaiting(); // their next publish is refused as UNAVAILABLE rather than left unread
         if (drained != null) {
             drained.complete(null);
         }

@@ -291,6 +291,19 @@ public final class NatsBridge implements AutoCloseable {
                 || c.outgoingPendingMessageCount() > MAX_PENDING_MESSAGES);
     }
 
+    /**
+     * Calls {@code resume} on the calling event loop when its publishing connection has drained below its low-water
+     * mark; without such a connection returns {@code false} and the caller polls {@link #isCongested()}.
+     */
+    public boolean resumeWhenUncongested(Runnable resume) {
+        LoopPublisher direct = currentLoopPublisher();
+        if (direct == null) {
+            return false;
+        }
+        direct.whenDrained(resume);
+        return true;
+    }
+
     /** NATS refuses a message whose payload and headers exceed the server's max_payload; say so before trying. */
     private void requireFits(NatsHeaders headers, byte[] payload) {
         requireFits(headers, payload, maxPayload());

@@ -566,13 +566,22 @@ public final class DeviceSession {
         }
     }
 
-    /** Pauses reading while NATS has more unsent data than it should; polls until it drains. */
+    /**
+     * Pauses reading while NATS has more unsent data than it should: resumed by the event loop's publishing
+     * connection when it drains, or by polling the jnats connection.
+     */
     void checkCongestion() {
         if (pausedForCongestion || !services.bridge().isCongested()) {
             return;
         }
         pausedForCongestion = true;
         socket.pause();
+        if (services.bridge().resumeWhenUncongested(() -> {
+            pausedForCongestion = false;
+            resumeIfFree();
+        })) {
+            return;
+        }
         services.vertx().setPeriodic(2, id -> {
             if (closed || !services.bridge().isCongested()) {
                 services.vertx().cancelTimer(id);
