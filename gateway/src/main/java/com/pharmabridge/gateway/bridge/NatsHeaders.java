@@ -2,6 +2,7 @@ package com.pharmabridge.gateway.bridge;
 
 import io.nats.client.impl.Headers;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 import java.util.Arrays;
 
@@ -75,9 +76,8 @@ public final class NatsHeaders {
     }
 
     private static void writeAscii(ByteBuf out, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            out.writeByte(text.charAt(i));
-        }
+        // Netty's bulk ASCII copy: a writeByte per character cost more than the rest of the header work together.
+        ByteBufUtil.writeAscii(out, text);
     }
 
     /** The same headers as jnats' type, for messages jnats carries. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.regex.RegularExpressions;
 
@@ -86,8 +85,8 @@ final class StreamingSchema {
     /**
      * @param schema    the schema's tree, as networknt compiled it
      * @param catalogue the trees of the catalogue's schemas by id ({@code urn:pharmabridge:schema:*}), or null
-     * @param parsers   the factory the tree parser uses, so that both read the same bytes the same way; repeated keys
-     *                  are made a parse error here (and so UNSURE)
+     * @param parsers   the factory the tree parser uses, so that both read the same bytes the same way (a repeated key
+     *                  in a checked object makes the answer UNSURE: see FieldNames)
      * @return the compiled schema, or {@code null} when it (or anything it references) uses a keyword or form this
      * class does not support
      */
@@ -101,8 +100,7 @@ final class StreamingSchema {
             Compiler compiler = new Compiler(catalogue);
             Node root = compiler.node(schema, schema, true);
             compiler.closeAll();
-            JsonFactory strict = parsers.rebuild().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-            return new StreamingSchema(root, strict);
+            return new StreamingSchema(root, parsers);
         } catch (RuntimeException e) {
             return null; // Unsupported, or a form networknt accepted that this class cannot read: leave it there
         }
@@ -179,8 +177,10 @@ final class StreamingSchema {
         }
         Node[] children = new Node[flat.length];
         int[] owners = new int[flat.length];
+        FieldNames names = new FieldNames();
         String name;
         while ((name = parser.nextFieldName()) != null) {
+            names.addOrGiveUp(name);
             JsonToken value = parser.nextToken();
             if (capture != null) {
                 for (int i = 0; i < captureNames.length; i++) {
@@ -233,6 +233,40 @@ final class StreamingSchema {
                     local[k] = INVALID;
                 }
             }
+        }
+    }
+
+    /**
+     * The names of one object so far. A repeated name is left to the tree path (where the last one wins): checked
+     * here rather than by Jackson's duplicate detection, whose per-object hash set cost more than the check itself.
+     */
+    private static final class FieldNames {
+        private static final int SCAN_LIMIT = 16;
+        private String[] names = new String[8];
+        private int size;
+        private java.util.HashSet<String> many;
+
+        void addOrGiveUp(String name) throws IOException {
+            if (many != null) {
+                if (!many.add(name)) {
+                    throw GIVE_UP;
+                }
+                return;
+            }
+            for (int i = 0; i < size; i++) {
+                if (names[i].equals(name)) {
+                    throw GIVE_UP;
+                }
+            }
+            if (size == SCAN_LIMIT) {
+                many = new java.util.HashSet<>(java.util.Arrays.asList(names).subList(0, size));
+                many.add(name);
+                return;
+            }
+            if (size == names.length) {
+                names = java.util.Arrays.copyOf(names, SCAN_LIMIT);
+            }
+            names[size++] = name;
         }
     }
 

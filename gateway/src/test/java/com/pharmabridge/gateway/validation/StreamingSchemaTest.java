@@ -136,9 +136,22 @@ class StreamingSchemaTest {
     }
 
     @Test
-    void repeatedKeysAnywhereAreLeftToNetworknt() throws Exception {
-        assertThat(outcome("{}", "{\"a\":{\"b\":1,\"b\":2}}")).isEqualTo(UNSURE);
+    void repeatedKeysInCheckedObjectsAreLeftToNetworknt() throws Exception {
+        String nested = "{\"properties\":{\"a\":{\"properties\":{\"b\":{\"type\":\"integer\"}}}}}";
+        // The tree keeps the last "b" (2, valid); a streaming check must not decide on the first.
+        assertThat(outcome(nested, "{\"a\":{\"b\":\"x\",\"b\":2}}")).isEqualTo(UNSURE);
+        assertThat(outcome(nested, "{\"a\":{\"b\":1},\"a\":{\"b\":2}}")).isEqualTo(UNSURE);
         assertThat(outcome("{}", "{\"a\":{\"b\":1},\"c\":{\"b\":2}}")).isEqualTo(VALID);
+        String many = java.util.stream.IntStream.range(0, 40).mapToObj(i -> "\"k" + i + "\":" + i)
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThat(outcome("{}", "{" + many + "}")).isEqualTo(VALID);
+        assertThat(outcome("{}", "{" + many + ",\"k7\":0}")).isEqualTo(UNSURE);
+    }
+
+    @Test
+    void repeatedKeysWhereNoSchemaLooksAreAcceptedAsNetworkntDoes() throws Exception {
+        // Nothing constrains "a"'s members: the tree's last-wins value is never checked either.
+        assertThat(outcome("{}", "{\"a\":{\"b\":1,\"b\":2}}")).isEqualTo(VALID);
     }
 
     @ParameterizedTest
