@@ -1,0 +1,253 @@
+package com.pharmabridge.gateway.bridge;
+
+import com.pharmabridge.gateway.testing.ConfiguredNats;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.DiscardPolicy;
+import io.nats.client.api.PublishAck;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.netty.channel.EventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@link LoopPublisher} on a Netty event loop of its own against a real nats-server: PubAcks, JetStream's refusals,
+ * the publish timeout, a lost connection, back-pressure and order.
+ */
+class LoopPublisherTest {
+    private static final long TIMEOUT_MS = 800;
+    private ConfiguredNats nats;
+    private MultiThreadIoEventLoopGroup group;
+    private EventLoop loop;
+    private LoopPublisher publisher;
+    private Connection observer;
+
+    @BeforeEach
+    void start() throws Exception {
+        // The server pings every 300 ms: its PINGs must be answered between everything else.
+        nats = ConfiguredNats.start("ping_interval: \"300ms\"\nping_max: 2");
+        observer = Nats.connect(new Options.Builder().server(nats.url()).maxReconnects(-1)
+                .reconnectWait(Duration.ofMillis(100)).build());
+        JetStreamManagement jsm = observer.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name("S").subjects("s.>").storageType(StorageType.File).build());
+        jsm.addStream(StreamConfiguration.builder().name("ONE").subjects("one.>").maxMessages(1)
+                .discardPolicy(DiscardPolicy.New).storageType(StorageType.Memory).build());
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        loop = group.next();
+        publisher = new LoopPublisher(loop, NioSocketChannel::new, NatsEndpoint.parse(nats.url()), "test loop-0",
+                256 * 1024, TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS), 100);
+        publisher.start();
+        await().atMost(Duration.ofSeconds(10)).until(publisher::isReady);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        publisher.close().get(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        observer.close();
+        nats.close();
+    }
+
+    @Test
+    void storedPublishIsConfirmedAndItsRetryIsADuplicate() throws Exception {
+        PublishAck first = durably("s.a", "id-1", "one").get(5, TimeUnit.SECONDS);
+        assertThat(first.getStream()).isEqualTo("S");
+        assertThat(first.getSeqno()).isEqualTo(1);
+        assertThat(first.isDuplicate()).isFalse();
+        PublishAck retry = durably("s.a", "id-1", "one").get(5, TimeUnit.SECONDS);
+        assertThat(retry.isDuplicate()).isTrue();
+        assertThat(retry.getSeqno()).isEqualTo(1);
+        assertThat(messages("S")).isEqualTo(1);
+    }
+
+    @Test
+    void noStreamForTheSubjectFailsAtOnceNotByTimeout() throws Exception {
+        long started = System.nanoTime();
+        CompletableFuture<PublishAck> ack = durably("nostream.a", "id-1", "x");
+        assertThatThrownBy(() -> ack.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(IOException.class).hasMessageContaining("no responders");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(TIMEOUT_MS);
+        // The connection is still good.
+        assertThat(durably("s.a", "id-2", "y").get(5, TimeUnit.SECONDS).getSeqno()).isEqualTo(1);
+    }
+
+    @Test
+    void jetStreamRefusalsFailTheFutureWithTheApiError() throws Exception {
+        durably("s.a", "id-1", "x").get(5, TimeUnit.SECONDS);
+        NatsHeaders wrongSequence = new NatsHeaders().put("Nats-Msg-Id", "id-2").put("Nats-Expected-Last-Sequence", "99");
+        CompletableFuture<PublishAck> refused = onLoop(() -> publisher.publishDurably("s.a", wrongSequence, bytes("y")));
+        assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(JetStreamApiException.class)
+                .satisfies(e -> assertThat(((JetStreamApiException) e).getApiErrorCode()).isEqualTo(10071));
+        NatsHeaders wrongStream = new NatsHeaders().put("Nats-Msg-Id", "id-3").put("Nats-Expected-Stream", "OTHER");
+        CompletableFuture<PublishAck> refused2 = onLoop(() -> publisher.publishDurably("s.a", wrongStream, bytes("z")));
+        assertThatThrownBy(() -> refused2.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(JetStreamApiException.class);
+
+        durably("one.a", "id-4", "1").get(5, TimeUnit.SECONDS);
+        CompletableFuture<PublishAck> full = durably("one.a", "id-5", "2");
+        assertThatThrownBy(() -> full.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(JetStreamApiException.class)
+                .hasMessageContaining("maximum messages exceeded");
+        assertThat(messages("S")).isEqualTo(1);
+        assertThat(publisher.isReady()).isTrue();
+    }
+
+    @Test
+    void unansweredPublishTimesOutAndItsRetryIsStoredOnce() throws Exception {
+        nats.pause();
+        try {
+            long started = System.nanoTime();
+            CompletableFuture<PublishAck> ack = durably("s.a", "id-1", "x");
+            assertThatThrownBy(() -> ack.get(TIMEOUT_MS * 3, TimeUnit.MILLISECONDS)).cause()
+                    .isInstanceOf(TimeoutException.class);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertThat(took).isBetween(TIMEOUT_MS - 50, TIMEOUT_MS + 500);
+        } finally {
+            nats.resume();
+        }
+        // The first copy reached the stream after all; the device's retry is recognised.
+        PublishAck retry = durably("s.a", "id-1", "x").get(5, TimeUnit.SECONDS);
+        assertThat(retry.isDuplicate()).isTrue();
+        assertThat(messages("S")).isEqualTo(1);
+    }
+
+    @Test
+    void lostConnectionFailsEveryPendingAckAndReconnects() throws Exception {
+        PublishAck before = durably("s.a", "before", "0").get(5, TimeUnit.SECONDS);
+        nats.pause();
+        List<CompletableFuture<PublishAck>> pending = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            pending.add(durably("s.a", "during-" + i, "d" + i));
+        }
+        nats.crash();
+        for (CompletableFuture<PublishAck> ack : pending) {
+            assertThatThrownBy(() -> ack.get(TIMEOUT_MS / 2, TimeUnit.MILLISECONDS)).cause()
+                    .isInstanceOf(Unavailable.class);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !publisher.isReady());
+        assertThatThrownBy(() -> onLoop(() -> durably0("s.a", "refused", "r"))).cause().isInstanceOf(Unavailable.class);
+        assertThatThrownBy(() -> onLoop(() -> {
+            publisher.publish("s.a", null, bytes("r"));
+            return null;
+        })).cause().isInstanceOf(Unavailable.class);
+        assertThat(publisher.problem()).containsAnyOf("lost", "Cannot connect");
+
+        nats.start();
+        await().atMost(Duration.ofSeconds(10)).until(publisher::isReady);
+        PublishAck after = durably("s.a", "after", "1").get(5, TimeUnit.SECONDS);
+        assertThat(after.getSeqno()).isGreaterThan(before.getSeqno());
+        assertThat(observer.jetStreamManagement().getMessage("S", before.getSeqno()).getData())
+                .isEqualTo(bytes("0"));
+    }
+
+    @Test
+    void congestedConnectionHoldsItsBytesBoundedAndResumesWaitersWhenDrained() throws Exception {
+        nats.pause();
+        AtomicBoolean resumed = new AtomicBoolean();
+        byte[] payload = new byte[16 * 1024];
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            // Publishes as a session would: stop at congestion and ask to be resumed.
+            while (!onLoop(publisher::isCongested)) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                onLoop(() -> {
+                    for (int i = 0; i < 8; i++) {
+                        publisher.publish("s.big", null, payload);
+                    }
+                    return null;
+                });
+            }
+            onLoop(() -> {
+                publisher.whenDrained(() -> resumed.set(true));
+                return null;
+            });
+            // Bounded: no more than the high-water mark plus one turn's chunk waits in the gateway.
+            assertThat(publisher.pendingBytes()).isLessThan(256 * 1024 + 8 * payload.length + 64 * 1024);
+            Thread.sleep(300);
+            assertThat(resumed).isFalse();
+        } finally {
+            nats.resume();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilTrue(resumed);
+        await().atMost(Duration.ofSeconds(10)).until(() -> onLoop(() -> !publisher.isCongested()));
+    }
+
+    @Test
+    void fireAndForgetAndStoredPublishesKeepTheirOrderAndServerPingsAreAnswered() throws Exception {
+        List<CompletableFuture<PublishAck>> acks = new ArrayList<>();
+        onLoop(() -> {
+            for (int i = 0; i < 2000; i++) {
+                if (i % 3 == 0) {
+                    acks.add(publisher.publishDurably("s.order", new NatsHeaders().put("Nats-Msg-Id", "o" + i), bytes("" + i)));
+                } else {
+                    publisher.publish("s.order", null, bytes("" + i));
+                }
+            }
+            return null;
+        });
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> messages("S") == 2000);
+        for (int seq = 1; seq <= 2000; seq += 97) {
+            assertThat(new String(observer.jetStreamManagement().getMessage("S", seq).getData(), StandardCharsets.US_ASCII))
+                    .isEqualTo(Integer.toString(seq - 1));
+        }
+        Thread.sleep(1200); // four server pings
+        assertThat(publisher.isReady()).isTrue();
+        assertThat(durably("s.order", "last", "x").get(5, TimeUnit.SECONDS).getSeqno()).isEqualTo(2001);
+    }
+
+    @Test
+    void closeWritesWhatWasQueuedFirst() throws Exception {
+        onLoop(() -> {
+            for (int i = 0; i < 500; i++) {
+                publisher.publish("s.closing", null, bytes("" + i));
+            }
+            return null;
+        });
+        publisher.close().get(5, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> messages("S") == 500);
+        assertThat(publisher.isReady()).isFalse();
+    }
+
+    private CompletableFuture<PublishAck> durably(String subject, String id, String payload) throws Exception {
+        return onLoop(() -> durably0(subject, id, payload));
+    }
+
+    private CompletableFuture<PublishAck> durably0(String subject, String id, String payload) {
+        return publisher.publishDurably(subject, new NatsHeaders().put("Nats-Msg-Id", id), bytes(payload));
+    }
+
+    private <T> T onLoop(Callable<T> work) throws Exception {
+        return loop.submit(work).get(5, TimeUnit.SECONDS);
+    }
+
+    private long messages(String stream) throws Exception {
+        return observer.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
