@@ -31,7 +31,7 @@ class SubscribeTest {
     static void start() throws Exception {
         nats = NatsFixture.start();
         gateway = new GatewayFixture(nats.url());
-        for (int i = 1; i <= 12; i++) {
+        for (int i = 1; i <= 13; i++) {
             gateway.device("sub-sealer-" + i, "sealer", "line1");
         }
         gateway.device("sub-hmi-1", "hmi", "line1").start();
@@ -98,6 +98,41 @@ class SubscribeTest {
             assertThat(message.path("type").asInt()).isEqualTo(3);
             assertThat(message.path("payload").isTextual()).isTrue();
             assertThat(message.path("payload").asText()).isEqualTo("hello");
+        }
+    }
+
+    /**
+     * Deliveries are handed to the event loop in batches and written without a flush each: a burst to one device
+     * must still arrive whole, one envelope per NATS message, in publishing order, JSON and non-JSON data alike.
+     */
+    @Test
+    void burstOfMessagesToOneDeviceArrivesCompleteAndInOrder() throws Exception {
+        try (WsDevice device = gateway.connect("sub-sealer-13")) {
+            subscribe(device, "x.burst", "s1");
+            awaitLive(device, nats.observer(), "x.burst");
+            Connection observer = nats.observer();
+            int bursts = 3;
+            int perBurst = 500;
+            for (int b = 0; b < bursts; b++) {
+                for (int i = b * perBurst; i < (b + 1) * perBurst; i++) {
+                    String data = i % 3 == 0 ? "plain \"text\" " + i + "\n\u00e9"
+                            : "{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i % 97) + "\"}";
+                    observer.publish("x.burst", data.getBytes(StandardCharsets.UTF_8));
+                }
+                observer.flush(Duration.ofSeconds(2));
+                for (int i = b * perBurst; i < (b + 1) * perBurst; i++) {
+                    JsonNode message = device.await(m -> m.path("type").asInt() == 3
+                            && "x.burst".equals(m.path("subject").asText())
+                            && !m.path("payload").path("probe").asBoolean(false));
+                    if (i % 3 == 0) {
+                        assertThat(message.path("payload").asText()).isEqualTo("plain \"text\" " + i + "\n\u00e9");
+                    } else {
+                        assertThat(message.path("payload").path("n").asInt()).as("message %d", i).isEqualTo(i);
+                        assertThat(message.path("payload").path("pad").asText()).hasSize(i % 97);
+                    }
+                }
+            }
+            device.assertNothing(m -> m.path("type").asInt() == 4, Duration.ofMillis(200));
         }
     }
 

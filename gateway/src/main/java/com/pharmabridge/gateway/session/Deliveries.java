@@ -21,7 +21,7 @@ final class Deliveries {
         EnvelopeWriter writer = EnvelopeWriter.of(MessageType.MESSAGE, data == null ? 0 : data.length)
                 .subject(message.getSubject())
                 .dataPayload(data)
-                .field("timestamp", Instant.now().toString());
+                .field("timestamp", IsoInstant.format(Instant.now()));
         Headers headers = message.getHeaders();
         if (headers != null) {
             writer.field("deviceId", headers.getFirst(PublishHeaders.DEVICE_ID));

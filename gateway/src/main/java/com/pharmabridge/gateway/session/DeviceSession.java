@@ -15,6 +15,7 @@ import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,6 +49,8 @@ public final class DeviceSession {
     private static final int MAX_PINGS_PER_SECOND = 50;
     /** Every so many messages of a connection one is timed for gateway_processing_seconds (a power of two). */
     private static final int PROCESSING_SAMPLE = 8;
+    /** Handed-over tasks one drain runs before it lets the event loop serve other connections. */
+    private static final int MAX_HAND_OVER_PER_TURN = 256;
     private static final java.util.regex.Pattern CORRELATION_ID =
             java.util.regex.Pattern.compile("\"correlationId\"\\s*:\\s*\"([A-Za-z0-9_.:\\-]{1,128})\"");
 
@@ -65,6 +70,10 @@ public final class DeviceSession {
     private final ArrayDeque<String> outbound = new ArrayDeque<>();
     /** What {@link #outbound} holds, in characters (two bytes each on the heap). */
     private long outboundChars;
+    /** Work handed over from NATS threads, run by {@link #drainHandOver} on the event loop. */
+    private final ConcurrentLinkedQueue<Runnable> handOver = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean handOverScheduled = new AtomicBoolean();
+    private final Handler<Void> drainHandOver = v -> drainHandOver();
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicLong messagesOut = new AtomicLong();
 
@@ -645,15 +654,38 @@ public final class DeviceSession {
 
     // ---- accessors -------------------------------------------------------------------------------------------------
 
-    /** Runs {@code task} on this connection's event loop; how NATS threads hand results back. */
+    /**
+     * Runs {@code task} on this connection's event loop; how NATS threads hand results back (deliveries, PubAcks).
+     * Tasks go through one queue per session, drained by a single event-loop task that is scheduled only when the
+     * queue was idle: a burst of messages for one device costs one hand-over instead of one per message. Tasks from
+     * one thread run in the order they were handed over.
+     */
     public void onContext(Runnable task) {
-        context.runOnContext(v -> {
+        handOver.offer(task);
+        if (!handOverScheduled.get() && handOverScheduled.compareAndSet(false, true)) {
+            context.runOnContext(drainHandOver);
+        }
+    }
+
+    private void drainHandOver() {
+        // Cleared before polling: a task offered after the last poll finds it clear and schedules another drain.
+        handOverScheduled.set(false);
+        Runnable task;
+        int ran = 0;
+        while ((task = handOver.poll()) != null) {
             try {
                 task.run();
             } catch (RuntimeException e) {
                 internalError(e, null, null);
             }
-        });
+            // A device flooded without pause must not keep the loop from its other connections.
+            if (++ran == MAX_HAND_OVER_PER_TURN && !handOver.isEmpty()) {
+                if (handOverScheduled.compareAndSet(false, true)) {
+                    context.runOnContext(drainHandOver);
+                }
+                return;
+            }
+        }
     }
 
     GatewayServices services() {
