@@ -18,6 +18,7 @@ public final class Envelope {
     private final byte[] frame;
     private final int payloadOffset;
     private final int payloadLength;
+    private Object inspection;
 
     Envelope(MessageType type, String subject, String correlationId, String timestamp, String replyTo, String ackId,
              Long timeoutMs, byte[] frame, int payloadOffset, int payloadLength) {
@@ -75,6 +76,15 @@ public final class Envelope {
     }
 
     /** The frame and range holding the payload, for parsing it without a copy. */
+    /** What the decoder's {@link PayloadInspector} found in the payload, or {@code null}. */
+    public Object inspection() {
+        return inspection;
+    }
+
+    void inspection(Object found) {
+        this.inspection = found;
+    }
+
     public byte[] frame() {
         return frame;
     }

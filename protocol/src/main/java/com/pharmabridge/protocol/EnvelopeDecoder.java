@@ -38,7 +38,16 @@ public final class EnvelopeDecoder {
     }
 
     public Envelope decode(byte[] frame, int offset, int length) {
-        FieldReader reader = new FieldReader(frame, offset, length);
+        return decode(frame, offset, length, null);
+    }
+
+    /**
+     * As {@link #decode(byte[], int, int)}, showing the payload to {@code inspector} on the way (see
+     * {@link PayloadInspector}); its finding is kept only if the envelope's final type and subject are the ones it was
+     * shown (a later repeated field would otherwise slip past it).
+     */
+    public Envelope decode(byte[] frame, int offset, int length, PayloadInspector inspector) {
+        FieldReader reader = new FieldReader(frame, offset, length, inspector);
         // Only UTF-8 is legal. Jackson picks UTF-16/32 (and loses byte offsets) from NUL bytes or a byte-order mark
         // in the first four bytes, so the frame must open with '{' and have no NUL there.
         int first = Utf8.skipWhitespace(frame, offset, length);
@@ -103,7 +112,13 @@ public final class EnvelopeDecoder {
         private int payloadLength = -1;
         private String problem;
 
-        FieldReader(byte[] frame, int base, int frameLength) {
+        private final PayloadInspector inspector;
+        private Object inspection;
+        private MessageType inspectedType;
+        private String inspectedSubject;
+
+        FieldReader(byte[] frame, int base, int frameLength, PayloadInspector inspector) {
+            this.inspector = inspector;
             this.frame = frame;
             this.base = base;
             this.frameLength = frameLength;
@@ -149,8 +164,13 @@ public final class EnvelopeDecoder {
             if (problem != null) {
                 throw fail(problem);
             }
-            return new Envelope(MessageType.fromCode(typeCode), subject, correlationId, timestamp, replyTo, ackId,
-                    timeoutMs, frame, payloadOffset, payloadLength);
+            Envelope envelope = new Envelope(MessageType.fromCode(typeCode), subject, correlationId, timestamp, replyTo,
+                    ackId, timeoutMs, frame, payloadOffset, payloadLength);
+            if (inspection != null && inspectedType == envelope.type() && subject != null
+                    && subject.equals(inspectedSubject)) {
+                envelope.inspection(inspection);
+            }
+            return envelope;
         }
 
         private void readType(JsonParser parser, JsonToken value) throws IOException {
@@ -184,10 +204,19 @@ public final class EnvelopeDecoder {
 
         private void readPayload(JsonParser parser, JsonToken value) throws IOException {
             int start = (int) parser.currentTokenLocation().getByteOffset();
-            if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-                parser.skipChildren();
-            } else if (value == JsonToken.VALUE_STRING) {
-                parser.finishToken();
+            inspection = null;
+            MessageType type = typeCode == null || typeInvalid ? null : MessageType.fromCode(typeCode);
+            if (inspector != null && type != null && subject != null) {
+                inspection = inspector.inspect(type, subject, parser);
+                inspectedType = type;
+                inspectedSubject = subject;
+            }
+            if (inspection == null) { // otherwise the inspector has read the value to its last token
+                if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                    parser.skipChildren();
+                } else if (value == JsonToken.VALUE_STRING) {
+                    parser.finishToken();
+                }
             }
             int end = (int) parser.currentLocation().getByteOffset();
             // Numbers and literals end where the parser stopped; step back over any delimiter it already consumed.

@@ -104,7 +104,7 @@ final class Checks {
         if (envelope.hasPayload()) {
             try {
                 return session.services().validator().validate(subject, envelope.frame(), envelope.payloadOffset(),
-                        envelope.payloadLength());
+                        envelope.payloadLength(), envelope.inspection());
             } catch (PayloadValidator.Refused refused) {
                 session.services().metrics().validationRefused(refused.reason());
                 throw refused;

@@ -254,7 +254,7 @@ public final class DeviceSession {
     private void onMessage(byte[] bytes) {
         Envelope envelope;
         try {
-            envelope = services.decoder().decode(bytes);
+            envelope = services.decoder().decode(bytes, 0, bytes.length, services.validator().inspector());
         } catch (EnvelopeDecodeException e) {
             countInbound(null, bytes.length);
             if (device == null) {

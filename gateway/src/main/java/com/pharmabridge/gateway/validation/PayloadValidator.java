@@ -37,6 +37,7 @@ public final class PayloadValidator {
 
     private final CompiledRule[] rules;
     private final String[] gs1Subjects;
+    private final com.pharmabridge.protocol.PayloadInspector inspector = this::inspect;
 
     /**
      * @param patterns       subject patterns of the rule
@@ -105,6 +106,23 @@ public final class PayloadValidator {
      * {@code null} when no rule applies (the payload was not parsed)
      */
     public CheckedPayload validate(String subject, byte[] frame, int offset, int length) {
+        return validate(subject, frame, offset, length, null);
+    }
+
+    /**
+     * As {@link #validate(String, byte[], int, int)}, using what {@link #inspector()} found while the envelope was
+     * decoded ({@code Envelope.inspection()}, for this subject) instead of parsing the payload again.
+     */
+    public CheckedPayload validate(String subject, byte[] frame, int offset, int length, Object inspection) {
+        if (inspection instanceof Inspected found) {
+            if (found.rule().batchLifecycle()) {
+                checkBatchEvent(subject);
+            }
+            if (found.outcome() == StreamingSchema.VALID) {
+                return CheckedPayload.ofCaptured(frame, offset, length, found.captured());
+            }
+            return validateWithTree(found.rule(), false, frame, offset, length);
+        }
         CompiledRule rule = ruleFor(subject);
         boolean gs1 = gs1Applies(subject);
         if (rule == null && !gs1) {
@@ -122,6 +140,32 @@ public final class PayloadValidator {
             // Not valid, or not certainly: networknt decides, and words the refusal as it always has.
         }
         return validateWithTree(rule, gs1, frame, offset, length);
+    }
+
+    /**
+     * Checks Publish and Request payloads while the envelope decoder passes over them (one parse of the frame instead
+     * of two), where the subject's schema has a streaming check and no GS1 rule applies. Thread-safe.
+     */
+    public com.pharmabridge.protocol.PayloadInspector inspector() {
+        return inspector;
+    }
+
+    private Object inspect(com.pharmabridge.protocol.MessageType type, String subject,
+                           com.fasterxml.jackson.core.JsonParser parser) throws IOException {
+        if (type != com.pharmabridge.protocol.MessageType.PUBLISH && type != com.pharmabridge.protocol.MessageType.REQUEST) {
+            return null;
+        }
+        CompiledRule rule = ruleFor(subject);
+        if (rule == null || rule.streaming() == null || gs1Applies(subject)) {
+            return null;
+        }
+        String[] captured = new String[CheckedPayload.CAPTURED_FIELDS.length];
+        return new Inspected(rule, rule.streaming().checkInPlace(parser, CheckedPayload.CAPTURED_FIELDS, captured),
+                captured);
+    }
+
+    /** What {@link #inspect} found: the rule it applied, the streaming outcome, the captured top-level fields. */
+    private record Inspected(CompiledRule rule, byte outcome, String[] captured) {
     }
 
     /**

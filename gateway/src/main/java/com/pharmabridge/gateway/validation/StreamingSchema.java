@@ -129,6 +129,32 @@ final class StreamingSchema {
         }
     }
 
+    /**
+     * As {@link #check}, on a parser standing on the first token of the value inside a larger document (the envelope
+     * being decoded); leaves it on the value's last token whatever the answer.
+     *
+     * @throws IOException when the value is not valid JSON: the document is refused as a whole
+     */
+    byte checkInPlace(JsonParser parser, String[] captureNames, String[] capture) throws IOException {
+        JsonToken first = parser.currentToken();
+        com.fasterxml.jackson.core.JsonStreamContext outside = first == JsonToken.START_OBJECT
+                || first == JsonToken.START_ARRAY ? parser.getParsingContext().getParent() : null;
+        try {
+            return evaluate(parser, new Node[]{root}, captureNames, capture)[0];
+        } catch (com.fasterxml.jackson.core.JsonParseException
+                 | com.fasterxml.jackson.core.exc.StreamConstraintsException notJson) {
+            throw notJson;
+        } catch (IOException | RuntimeException gaveUp) {
+            // Left for the tree path: step over the rest of the value, still checking it is JSON.
+            while (outside != null && parser.getParsingContext() != outside) {
+                if (parser.nextToken() == null) {
+                    throw new com.fasterxml.jackson.core.JsonParseException(parser, "Unexpected end of the value");
+                }
+            }
+            return UNSURE;
+        }
+    }
+
     /** Evaluates the value starting at the parser's current token against each target; one outcome per target. */
     private static byte[] evaluate(JsonParser parser, Node[] targets, String[] captureNames, String[] capture)
             throws IOException {

@@ -67,6 +67,81 @@ class HotPathEquivalenceTest {
                 "batchId")).isEqualTo("B1");
     }
 
+    /**
+     * The schema check made while the envelope is decoded (one parse of the frame) answers exactly as the check made
+     * afterwards on the payload's bytes: same acceptance, same refusal text, same fields read, same envelope.
+     */
+    @Test
+    void checkingThePayloadDuringTheEnvelopeParseAnswersAsCheckingItAfterwards() {
+        PayloadValidator validator = PayloadValidator.create(ValidationConfig.defaults());
+        EnvelopeDecoder decoder = new EnvelopeDecoder();
+        List<String> subjects = List.of("factory.p1.line1.sealer.temperature", "quality.line1.sealer.seal",
+                "alerts.p1.line1.excursion", "events.p1.line1.sealer.state", "batch.B1.start", "batch.B1.hold",
+                "factory.p1.line1.serialization.read", "unvalidated.subject");
+        List<String> payloads = List.of(
+                "{\"value\":185.2,\"unit\":\"C\",\"batchId\":\"B2024-001\"}",
+                "{\"value\":\"running\",\"batchId\":\"B1\"}",
+                "{\"value\":\"not a state!\"}",
+                "{\"value\":true}",
+                "{\"unit\":\"C\"}",
+                "{\"value\":1,\"unit\":\"\"}",
+                "{\"value\":1,\"value\":\"x y\"}",
+                "{\"value\":1,\"nested\":{\"a\":1,\"a\":2},\"samples\":[1,2,{\"b\":[]}]}",
+                "{\"result\":\"pass\",\"batchId\":\"B1\"}",
+                "{\"result\":\"maybe\"}",
+                "{\"severity\":\"high\",\"value\":192.7,\"limit\":190.0,\"line\":\"line1\",\"plant\":\"p1\"}",
+                "{\"product\":\"X\",\"quantity\":100,\"line\":\"line1\",\"batchId\":12}",
+                "{\"batchId\":\"B1\",\"batchId\":\"B2\",\"value\":3}",
+                "{\"value\":1e400}",
+                "{\"value\":" + "9".repeat(150) + "}",
+                "[1,2,3]", "\"text\"", "42", "null", "{}");
+        List<String> layouts = List.of(
+                "{\"type\":0,\"subject\":\"%s\",\"payload\":%s,\"correlationId\":\"c1\"}",
+                "{\"type\":4,\"subject\":\"%s\",\"correlationId\":\"c1\",\"payload\":%s}",
+                "{\"subject\":\"%s\",\"payload\":%s,\"type\":0}",
+                "{\"type\":0,\"subject\":\"%s\",\"payload\":%s,\"subject\":\"unvalidated.subject\"}",
+                "{\"type\":1,\"subject\":\"%s\",\"payload\":%s}");
+        int inspected = 0;
+        for (String subject : subjects) {
+            for (String payload : payloads) {
+                for (String layout : layouts) {
+                    byte[] frame = String.format(layout, subject, payload).getBytes(StandardCharsets.UTF_8);
+                    Envelope plain = decoder.decode(frame);
+                    Envelope checked = decoder.decode(frame, 0, frame.length, validator.inspector());
+                    String what = new String(frame, StandardCharsets.UTF_8);
+                    assertThat(checked.toString()).as(what).isEqualTo(plain.toString());
+                    assertThat(checked.payloadOffset()).as(what).isEqualTo(plain.payloadOffset());
+                    assertThat(checked.payloadLength()).as(what).isEqualTo(plain.payloadLength());
+                    assertThat(checked.correlationId()).as(what).isEqualTo(plain.correlationId());
+                    if (checked.inspection() != null) {
+                        inspected++;
+                    }
+                    assertThat(outcome(validator, plain, null)).as(what)
+                            .isEqualTo(outcome(validator, checked, checked.inspection()));
+                }
+            }
+        }
+        // 6 subjects with a streaming schema (the serialization read is GS1: tree path) x 20 payloads x 2 layouts
+        assertThat(inspected).as("frames checked during the envelope parse").isEqualTo(240);
+    }
+
+    private static String outcome(PayloadValidator validator, Envelope envelope, Object inspection) {
+        try {
+            CheckedPayload checked = validator.validate(envelope.subject(), envelope.frame(),
+                    envelope.payloadOffset(), envelope.payloadLength(), inspection);
+            if (checked == null) {
+                return "no rule";
+            }
+            StringBuilder fields = new StringBuilder("accepted");
+            for (String field : List.of("batchId", "line", "plant")) {
+                fields.append(' ').append(field).append('=').append(Payloads.topLevelString(envelope, checked, field));
+            }
+            return fields.toString();
+        } catch (RuntimeException refused) {
+            return "refused: " + refused.getMessage();
+        }
+    }
+
     @Test
     void receivedAtIsInstantToStringCharacterForCharacter() {
         SplittableRandom random = new SplittableRandom(8);
