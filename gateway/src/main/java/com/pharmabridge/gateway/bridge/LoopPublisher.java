@@ -304,6 +304,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
         inbound = ctx.alloc().heapBuffer(4096);
         handshakeDone = false;
+        lastProblem = "NATS at " + endpoint + " closed the connection before the handshake finished";
     }
 
     @Override
@@ -333,8 +334,9 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
             drained.complete(null);
         }
         if (!closing) {
-            lastProblem = "NATS connection lost";
             if (wasReady) {
+                // Otherwise the reason it never became ready (e.g. NATS' 'Authorization Violation') stays the problem.
+                lastProblem = "NATS connection lost";
                 LOG.warn("NATS publishing connection of {} lost; reconnecting", loopName());
             }
             scheduleReconnect();

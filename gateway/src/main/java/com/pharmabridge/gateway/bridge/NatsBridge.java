@@ -262,6 +262,12 @@ public final class NatsBridge implements AutoCloseable {
             return null;
         }
         if (!isConnected()) {
+            for (LoopPublisher publisher : loopPublishers) {
+                if (!publisher.isReady()) {
+                    // jnats does not say why; the publishing connection keeps NATS' own reason.
+                    return "NATS not connected (publishing connection: " + publisher.problem() + ")";
+                }
+            }
             return "NATS not connected";
         }
         for (LoopPublisher publisher : loopPublishers) {
@@ -568,6 +574,10 @@ public final class NatsBridge implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("NATS publishing connections did not close cleanly: {}", e.toString());
         }
+        // Devices are gone. Readiness no longer waits for the closed connections: the audit trail writes its last
+        // records (gateway.stop) only while the bridge is ready, and otherwise waited out the shutdown timeout and
+        // lost them.
+        loopPublishers = new LoopPublisher[0];
     }
 
     private void closeConnection() {
