@@ -49,7 +49,7 @@ class LoopPublisherTest {
     @BeforeEach
     void start() throws Exception {
         // The server pings every 300 ms: its PINGs must be answered between everything else.
-        nats = ConfiguredNats.start("ping_interval: \"300ms\"\nping_max: 2");
+        nats = ConfiguredNats.start("ping_interval: \"300ms\"\nping_max: 2\nmax_payload: 65536");
         observer = Nats.connect(new Options.Builder().server(nats.url()).maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(100)).build());
         JetStreamManagement jsm = observer.jetStreamManagement();
@@ -216,6 +216,17 @@ class LoopPublisherTest {
         Thread.sleep(1200); // four server pings
         assertThat(publisher.isReady()).isTrue();
         assertThat(durably("s.order", "last", "x").get(5, TimeUnit.SECONDS).getSeqno()).isEqualTo(2001);
+    }
+
+    @Test
+    void messageOfExactlyMaxPayloadWithHeadersIsStored() throws Exception {
+        assertThat(publisher.maxPayload()).isEqualTo(65536); // from the server's INFO: what the bridge checks against
+        NatsHeaders headers = new NatsHeaders().put("Nats-Msg-Id", "big").put("Device-Id", "sealer-1");
+        byte[] payload = new byte[65536 - headers.serializedLength()];
+        java.util.Arrays.fill(payload, (byte) 'x');
+        CompletableFuture<PublishAck> ack = onLoop(() -> publisher.publishDurably("s.big", headers, payload));
+        assertThat(ack.get(5, TimeUnit.SECONDS).getSeqno()).isEqualTo(1);
+        assertThat(observer.jetStreamManagement().getMessage("S", 1).getData()).hasSize(payload.length);
     }
 
     @Test

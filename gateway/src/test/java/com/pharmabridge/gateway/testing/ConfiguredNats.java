@@ -82,6 +82,26 @@ public final class ConfiguredNats implements AutoCloseable {
     /** SIGSTOP: the socket stays open, the kernel still buffers what the gateway writes, nothing is answered. */
     public void pause() throws Exception {
         signal("-STOP");
+        // Stopped once every thread is: until then the server may still answer what is already in its socket.
+        Path tasks = Path.of("/proc/" + process.pid() + "/task");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            boolean allStopped;
+            try (var threads = Files.list(tasks)) {
+                allStopped = threads.allMatch(t -> {
+                    try {
+                        return Files.readString(t.resolve("stat")).replaceFirst("^.*\\) ", "").startsWith("T");
+                    } catch (IOException gone) {
+                        return true;
+                    }
+                });
+            }
+            if (allStopped) {
+                return;
+            }
+            sleep(5);
+        }
+        throw new IOException("nats-server did not stop on SIGSTOP");
     }
 
     public void resume() throws Exception {
