@@ -26,11 +26,14 @@ public final class JsonValues {
     /** @return true when the bytes are exactly one JSON value (surrounding white space allowed), in valid UTF-8 */
     public static boolean isSingleJsonValue(byte[] data) {
         int first = Utf8.skipWhitespace(data, 0, data.length);
-        if (first >= data.length || !startsJsonValue(data[first]) || !Utf8.isValidJsonText(data, 0, data.length)) {
+        if (first >= data.length || !startsJsonValue(data[first])) {
             return false; // also keeps Jackson from detecting UTF-16/32 or a byte-order mark
         }
         if (certainlyValid(data, first)) {
-            return true; // strict RFC 8259 text well within the parser's limits: Jackson would accept it too
+            return true; // strict RFC 8259 text in valid UTF-8, well within the parser's limits: Jackson accepts it
+        }
+        if (!Utf8.isValidJsonText(data, 0, data.length)) {
+            return false;
         }
         try (JsonParser parser = FACTORY.createParser(data)) {
             if (parser.nextToken() == null) {
@@ -50,7 +53,8 @@ public final class JsonValues {
     // Every delivery to a device asks whether the NATS data is JSON; parsing it with Jackson was a third of a
     // delivery's cost. This scanner accepts only strict RFC 8259 text that is far inside the limits Jackson applies
     // (nesting, number and name lengths, size) and answers "not sure" to everything else, which Jackson then
-    // decides: the answer of isSingleJsonValue is the same either way. The bytes are already known to be valid UTF-8.
+    // decides: the answer of isSingleJsonValue is the same either way. UTF-8 is checked in the same pass: outside
+    // strings the grammar allows ASCII only.
 
     /** Far below {@link #FACTORY}'s nesting limit. */
     static final int FAST_MAX_DEPTH = 32;
@@ -60,7 +64,7 @@ public final class JsonValues {
     /** Far below Jackson's string length limit (5 or 20 million characters, by version), so no string can reach it. */
     private static final int FAST_MAX_SIZE = 1 << 20;
 
-    /** @return true only when {@code data} from {@code start} is certainly one JSON value Jackson accepts */
+    /** @return true only when {@code data} from {@code start} is certainly one JSON value, in UTF-8, Jackson accepts */
     static boolean certainlyValid(byte[] data, int start) {
         int end = data.length;
         if (end > FAST_MAX_SIZE) {
@@ -206,10 +210,15 @@ public final class JsonValues {
                 } else {
                     return -1;
                 }
-            } else if (b >= 0 && b < 0x20) {
+            } else if (b >= 0x20) {
+                i++;
+            } else if (b >= 0) {
                 return -1; // control characters must be escaped
             } else {
-                i++; // ASCII, or part of a UTF-8 sequence already checked
+                i = Utf8.sequenceEnd(data, i, end); // the only place non-ASCII bytes may be: checked as they come
+                if (i < 0) {
+                    return -1;
+                }
             }
         }
         return -1;

@@ -55,6 +55,44 @@ public final class Utf8 {
         return true;
     }
 
+    /**
+     * The strict UTF-8 sequence starting with the non-ASCII byte at {@code i}, as {@link #isValidJsonText} checks it.
+     *
+     * @return the index after the sequence, or -1 when it is not valid
+     */
+    static int sequenceEnd(byte[] bytes, int i, int end) {
+        int lead = bytes[i] & 0xFF;
+        int needed;
+        int min;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            needed = 1;
+            min = 0x80;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            needed = 2;
+            min = 0x800;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            needed = 3;
+            min = 0x10000;
+        } else {
+            return -1;
+        }
+        if (i + needed >= end) {
+            return -1;
+        }
+        int codePoint = lead & (0x3F >> needed);
+        for (int k = 1; k <= needed; k++) {
+            int next = bytes[i + k] & 0xFF;
+            if ((next & 0xC0) != 0x80) {
+                return -1;
+            }
+            codePoint = (codePoint << 6) | (next & 0x3F);
+        }
+        if (codePoint < min || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
+            return -1;
+        }
+        return i + needed + 1;
+    }
+
     /** @return the index of the first byte that is not JSON white space, or {@code offset + length} */
     static int skipWhitespace(byte[] bytes, int offset, int length) {
         int i = offset;

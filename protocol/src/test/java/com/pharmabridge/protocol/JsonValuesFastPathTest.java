@@ -86,6 +86,38 @@ class JsonValuesFastPathTest {
         assertThat(JsonValues.isSingleJsonValue(data)).isEqualTo(jackson(data));
     }
 
+    /** UTF-8 is checked by the same pass: invalid sequences in strings or anywhere else are never JSON. */
+    @Property(tries = 20_000)
+    void invalidUtf8IsNeverJson(@ForAll("jsonishBytes") byte[] data) {
+        if (JsonValues.certainlyValid(data, Utf8.skipWhitespace(data, 0, data.length))) {
+            assertThat(Utf8.isValidJsonText(data, 0, data.length)).isTrue();
+            assertThat(jackson(data)).isTrue();
+        }
+        assertThat(JsonValues.isSingleJsonValue(data)).isEqualTo(jackson(data));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"22c0af22", "22eda08022", "22e28222", "22f590808022", "22f090808022", "7b22c3a9223a317d",
+            "5b31c3a95d", "22e282ac22", "c3a9", "2261"})
+    void utf8InAndOutsideStrings(String hex) {
+        byte[] data = java.util.HexFormat.of().parseHex(hex);
+        assertThat(JsonValues.isSingleJsonValue(data)).as(hex).isEqualTo(jackson(data));
+    }
+
+    @Provide
+    Arbitrary<byte[]> jsonishBytes() {
+        byte[] alphabet = {'{', '}', '[', ']', '"', ':', ',', '1', '0', 'e', '-', ' ', '\\', 'u', 'a', 't', 'r',
+                'u', 'e', (byte) 0xC0, (byte) 0xC3, (byte) 0xA9, (byte) 0x80, (byte) 0xBF, (byte) 0xE2, (byte) 0x82,
+                (byte) 0xAC, (byte) 0xED, (byte) 0xA0, (byte) 0xF0, (byte) 0x90, (byte) 0xF4, (byte) 0xF5, 0};
+        return Arbitraries.integers().between(0, alphabet.length - 1).list().ofMaxSize(24).map(l -> {
+            byte[] out = new byte[l.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = alphabet[l.get(i)];
+            }
+            return out;
+        });
+    }
+
     /** Random text from JSON's own characters: the fast path never accepts what Jackson refuses. */
     @Property(tries = 20_000)
     void fastPathNeverAcceptsWhatJacksonRefuses(@ForAll("jsonish") String text) {
