@@ -46,6 +46,7 @@ public final class WebSocketEndpoint {
     }
 
     public void connected(ServerWebSocket socket) {
+        CompactWriteQueue.use(socket);
         coalesceFlushes(socket);
         new DeviceSession(services, socket, Vertx.currentContext(), router).start();
     }
