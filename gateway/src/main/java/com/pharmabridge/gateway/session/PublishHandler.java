@@ -57,6 +57,9 @@ final class PublishHandler implements InboundHandler {
                         }
                         session.publishFinished();
                     }));
+            // Stored publishes count against the connection's limit too: the in-flight limit alone does not bound
+            // them, since one that timed out (NATS not answering) frees its slot while its bytes still wait to be sent.
+            session.checkCongestion();
         } catch (RuntimeException e) {
             session.publishFinished();
             throw e;
