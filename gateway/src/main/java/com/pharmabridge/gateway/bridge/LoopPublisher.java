@@ -55,6 +55,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private static final int WRITE_CHUNK = 64 * 1024;
     private static final int PING_INTERVAL_SECONDS = 30;
     private static final int MAX_PINGS_UNANSWERED = 2;
+    private static final int HANDSHAKE_TIMEOUT_MS = 5_000;
 
     private final EventLoop loop;
     private final ChannelFactory<? extends Channel> channelFactory;
@@ -301,10 +302,20 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+        Channel connected = ctx.channel();
+        channel = connected;
         inbound = ctx.alloc().heapBuffer(4096);
         handshakeDone = false;
-        lastProblem = "NATS at " + endpoint + " closed the connection before the handshake finished";
+        lastProblem = "NATS at " + endpoint + " did not complete the handshake";
+        // A peer that accepts the connection but never answers (a hung server: the kernel still accepts) would
+        // otherwise hold this connection not ready for good, with no reconnect; jnats bounds its handshake too.
+        loop.schedule(() -> {
+            if (!ready && !closing && channel == connected) {
+                lastProblem = "NATS at " + endpoint + " did not complete the handshake within " + HANDSHAKE_TIMEOUT_MS
+                        + " ms";
+                connected.close();
+            }
+        }, HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     @Override

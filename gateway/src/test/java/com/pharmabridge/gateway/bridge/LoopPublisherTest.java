@@ -242,6 +242,40 @@ class LoopPublisherTest {
         assertThat(publisher.isReady()).isFalse();
     }
 
+    @Test
+    void peerThatAcceptsButNeverAnswersIsLeftAndRetried() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            List<java.net.Socket> held = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                        accepted.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    // done
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            LoopPublisher hung = new LoopPublisher(loop, NioSocketChannel::new,
+                    NatsEndpoint.parse("nats://127.0.0.1:" + silent.getLocalPort()), "test hung", 256 * 1024,
+                    TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS), 100);
+            hung.start();
+            try {
+                await().atMost(Duration.ofSeconds(9)).until(() -> accepted.get() >= 2);
+                assertThat(hung.isReady()).isFalse();
+                assertThat(hung.problem()).contains("handshake");
+            } finally {
+                hung.close().get(5, TimeUnit.SECONDS);
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     private CompletableFuture<PublishAck> durably(String subject, String id, String payload) throws Exception {
         return onLoop(() -> durably0(subject, id, payload));
     }
