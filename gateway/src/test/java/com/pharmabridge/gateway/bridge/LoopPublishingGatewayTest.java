@@ -146,6 +146,23 @@ class LoopPublishingGatewayTest {
     }
 
     @Test
+    void subjectTheGatewaysNatsUserMayNotPublishToIsUnavailableAndTheConnectionStays() throws Exception {
+        nats = ConfiguredNats.start("authorization { users: [ { user: gw, password: pw, permissions: "
+                + "{ publish: { deny: [\"telemetry.line1.denied\"] } } } ] }");
+        gateway(nats.url("gw:pw"), "JETSTREAM_PUBLISH_TIMEOUT_MS", "1000").start();
+        try (WsDevice device = gateway.connect("sealer-1")) {
+            long started = System.nanoTime();
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.denied\",\"correlationId\":\"d1\","
+                    + "\"payload\":{\"value\":1}}");
+            JsonNode refused = device.awaitCorrelation("d1");
+            assertThat(refused.path("payload").path("code").asText()).isEqualTo("UNAVAILABLE");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+            publish(device, "ok", "{\"value\":1}");
+            assertThat(device.awaitCorrelation("ok").path("type").asInt()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void wrongCredentialsKeepReadyDownWithAReasonAndDevicesAreToldUnavailable() throws Exception {
         nats = ConfiguredNats.start("authorization { user: gw, password: right }");
         gateway(nats.url("gw:wrong"), "GATEWAY_SHUTDOWN_TIMEOUT_SECONDS", "1").startWithoutWaiting();
