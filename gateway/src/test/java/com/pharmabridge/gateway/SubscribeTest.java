@@ -31,7 +31,7 @@ class SubscribeTest {
     static void start() throws Exception {
         nats = NatsFixture.start();
         gateway = new GatewayFixture(nats.url());
-        for (int i = 1; i <= 13; i++) {
+        for (int i = 1; i <= 15; i++) {
             gateway.device("sub-sealer-" + i, "sealer", "line1");
         }
         gateway.device("sub-hmi-1", "hmi", "line1").start();
@@ -133,6 +133,40 @@ class SubscribeTest {
                 }
             }
             device.assertNothing(m -> m.path("type").asInt() == 4, Duration.ofMillis(200));
+        }
+    }
+
+    /**
+     * Devices subscribed to the same subject share one NATS subscription: each still gets every message, and one
+     * device leaving (unsubscribing, or disconnecting) does not end the others' deliveries.
+     */
+    @Test
+    void devicesOnTheSameSubjectEachGetEveryMessageWhileOthersComeAndGo() throws Exception {
+        Connection observer = nats.observer();
+        try (WsDevice first = gateway.connect("sub-sealer-14")) {
+            subscribe(first, "x.shared", "s1");
+            awaitLive(first, observer, "x.shared");
+            try (WsDevice second = gateway.connect("sub-sealer-15")) {
+                subscribe(second, "x.shared", "s2");
+                awaitLive(second, observer, "x.shared");
+                observer.publish("x.shared", "{\"n\":1}".getBytes(StandardCharsets.UTF_8));
+                observer.flush(Duration.ofSeconds(2));
+                assertThat(first.await(onSubject("x.shared")).path("payload").path("n").asInt()).isEqualTo(1);
+                assertThat(second.await(onSubject("x.shared")).path("payload").path("n").asInt()).isEqualTo(1);
+
+                first.send("{\"type\":2,\"subject\":\"x.shared\",\"correlationId\":\"u1\"}");
+                assertAck(first.awaitCorrelation("u1"), "x.shared", "Unsubscribed");
+                observer.publish("x.shared", "{\"n\":2}".getBytes(StandardCharsets.UTF_8));
+                observer.flush(Duration.ofSeconds(2));
+                assertThat(second.await(onSubject("x.shared")).path("payload").path("n").asInt()).isEqualTo(2);
+                first.assertNothing(onSubject("x.shared"), Duration.ofMillis(300));
+
+                subscribe(first, "x.shared", "s3");
+            }
+            // The second device disconnected; the first, subscribed again, still receives.
+            observer.publish("x.shared", "{\"n\":3}".getBytes(StandardCharsets.UTF_8));
+            observer.flush(Duration.ofSeconds(2));
+            assertThat(first.await(onSubject("x.shared")).path("payload").path("n").asInt()).isEqualTo(3);
         }
     }
 

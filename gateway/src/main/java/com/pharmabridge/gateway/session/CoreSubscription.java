@@ -1,18 +1,20 @@
 package com.pharmabridge.gateway.session;
 
-import io.nats.client.Subscription;
-
-/** A plain NATS subscription on one of the gateway's shared dispatchers. */
+/** A plain NATS subscription, shared with the gateway's other sessions subscribed to the same subject. */
 final class CoreSubscription implements DeviceSubscription {
     private final DeviceSession session;
     private final String subject;
-    private final Subscription subscription;
+    private final SharedSubscriptions.Shared shared;
 
     CoreSubscription(DeviceSession session, String subject) {
         this.session = session;
         this.subject = subject;
-        this.subscription = session.services().bridge().subscribe(subject,
-                message -> session.onContext(() -> Deliveries.deliver(session, message, null)));
+        this.shared = session.services().sessions().sharedSubscriptions()
+                .join(session.services().bridge(), subject, this);
+    }
+
+    DeviceSession session() {
+        return session;
     }
 
     @Override
@@ -27,7 +29,7 @@ final class CoreSubscription implements DeviceSubscription {
 
     @Override
     public void detach() {
-        session.services().bridge().unsubscribe(subscription);
+        session.services().sessions().sharedSubscriptions().leave(shared, this);
     }
 
     @Override

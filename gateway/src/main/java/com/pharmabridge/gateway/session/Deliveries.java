@@ -48,6 +48,17 @@ final class Deliveries {
         return replyTo;
     }
 
+    /** Delivers an envelope built once for every session subscribed to its subject (see SharedSubscriptions). */
+    static void deliver(DeviceSession session, String envelope, String replyTo) {
+        if (session.isClosed()) {
+            return;
+        }
+        if (replyTo != null) {
+            session.rememberReplySubject(replyTo);
+        }
+        session.send(MessageType.MESSAGE, envelope);
+    }
+
     /** Delivers one message to the session; answers to it may go to its reply subject for a while. */
     static void deliver(DeviceSession session, Message message, String ackId) {
         if (session.isClosed()) {

@@ -8,6 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SessionRegistry {
     private final Set<DeviceSession> connections = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, DeviceSession> byDevice = new ConcurrentHashMap<>();
+    private final SharedSubscriptions sharedSubscriptions = new SharedSubscriptions();
+
+    SharedSubscriptions sharedSubscriptions() {
+        return sharedSubscriptions;
+    }
 
     void opened(DeviceSession session) {
         connections.add(session);
