@@ -32,6 +32,8 @@ public final class BatchTracker {
     private static final Logger LOG = LoggerFactory.getLogger(BatchTracker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** What a header value may hold (printable ASCII, bounded); the configured batch-id pattern is the device's rule. */
+    private static final java.util.regex.Pattern HEADER_SAFE = java.util.regex.Pattern.compile("[\\x21-\\x7E]{1,128}");
 
     private final Map<String, String> activeByLine = new ConcurrentHashMap<>();
     private volatile boolean following;
@@ -82,6 +84,9 @@ public final class BatchTracker {
             return;
         }
         String batchId = tokens[1];
+        if (!HEADER_SAFE.matcher(batchId).matches()) {
+            return; // another NATS client's subject: it becomes a header on every message of the line
+        }
         JsonNode event;
         try {
             event = JSON.readTree(payload);
