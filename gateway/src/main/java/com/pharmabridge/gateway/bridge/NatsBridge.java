@@ -105,14 +105,28 @@ public final class NatsBridge implements AutoCloseable {
                 .errorListener(new LoggingErrorListener(com.pharmabridge.gateway.logging.Redact.url(nats.url())))
                 .build();
         Thread connector = new Thread(() -> {
-            try {
-                connected(Nats.connectReconnectOnConnect(options));
-            } catch (IOException | RuntimeException e) {
-                lastProblem = com.pharmabridge.gateway.logging.Redact.url("Cannot connect to NATS at " + nats.url()
-                        + ": " + e.getMessage());
-                LOG.error(lastProblem);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            // jnats retries an unreachable server itself, but gives up for good on a refusal such as an
+            // authorization violation: try again (less and less often) so that corrected credentials are picked up.
+            long waitMillis = Math.max(100, nats.reconnectWait().toMillis());
+            while (!closing) {
+                try {
+                    connected(Nats.connectReconnectOnConnect(options));
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    lastProblem = com.pharmabridge.gateway.logging.Redact.url("Cannot connect to NATS at " + nats.url()
+                            + ": " + e.getMessage());
+                    LOG.error("{}; trying again in {} ms", lastProblem, waitMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                try {
+                    TimeUnit.MILLISECONDS.sleep(waitMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                waitMillis = Math.min(waitMillis * 2, 30_000);
             }
         }, "nats-connect");
         connector.setDaemon(true);

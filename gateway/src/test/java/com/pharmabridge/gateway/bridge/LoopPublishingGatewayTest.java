@@ -163,20 +163,28 @@ class LoopPublishingGatewayTest {
     }
 
     @Test
-    void wrongCredentialsKeepReadyDownWithAReasonAndDevicesAreToldUnavailable() throws Exception {
+    void wrongCredentialsKeepReadyDownWithAReasonAndDevicesAreToldUnavailableUntilTheyAreRight() throws Exception {
         nats = ConfiguredNats.start("authorization { user: gw, password: right }");
         gateway(nats.url("gw:wrong"), "GATEWAY_SHUTDOWN_TIMEOUT_SECONDS", "1").startWithoutWaiting();
-        Thread.sleep(1500);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> gateway.http("/ready").body().contains("Authorization Violation"));
         var ready = gateway.http("/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
-        System.out.println("READY with wrong credentials: " + ready.body());
-        assertThat(ready.body()).contains("NATS not connected").contains("Authorization Violation").doesNotContain("wrong");
+        assertThat(ready.body()).contains("NATS not connected").doesNotContain("wrong");
         try (WsDevice device = gateway.connect("sealer-1")) {
             publish(device, "c1", "{\"value\":1}");
             assertThat(device.awaitCorrelation("c1").path("payload").path("code").asText()).isEqualTo("UNAVAILABLE");
             device.send("{\"type\":0,\"subject\":\"config.line1.x\",\"payload\":{\"v\":1}}");
             device.send("{\"type\":9}");
             device.awaitType(10);
+        }
+        // The operator puts the credentials right (here: the server's side): the gateway tries again and gets ready.
+        nats.reload("authorization { user: gw, password: wrong }");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(45))
+                .until(() -> gateway.http("/ready").statusCode() == 200);
+        try (WsDevice device = gateway.connect("sealer-1")) {
+            publish(device, "c2", "{\"value\":2}");
+            assertThat(device.awaitCorrelation("c2").path("type").asInt()).isEqualTo(6);
         }
     }
 

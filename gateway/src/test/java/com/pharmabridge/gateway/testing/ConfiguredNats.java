@@ -23,7 +23,7 @@ public final class ConfiguredNats implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int monitorPort;
-    private final String extraConfig;
+    private String extraConfig;
     private Process process;
 
     private ConfiguredNats(Path dir, int port, int monitorPort, String extraConfig) {
@@ -45,11 +45,7 @@ public final class ConfiguredNats implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        Path config = dir.resolve("nats.conf");
-        Files.writeString(config, "listen: \"127.0.0.1:" + port + "\"\n"
-                + "http: \"127.0.0.1:" + monitorPort + "\"\n"
-                + "jetstream { store_dir: \"" + dir.resolve("store") + "\" }\n"
-                + extraConfig + "\n");
+        Path config = writeConfig();
         process = new ProcessBuilder(List.of(NatsServerProcess.findBinary().toString(), "-c", config.toString(),
                 "-l", dir.resolve("nats-server.log").toString()))
                 .redirectErrorStream(true)
@@ -102,6 +98,22 @@ public final class ConfiguredNats implements AutoCloseable {
             sleep(5);
         }
         throw new IOException("nats-server did not stop on SIGSTOP");
+    }
+
+    private Path writeConfig() throws IOException {
+        Path config = dir.resolve("nats.conf");
+        Files.writeString(config, "listen: \"127.0.0.1:" + port + "\"\n"
+                + "http: \"127.0.0.1:" + monitorPort + "\"\n"
+                + "jetstream { store_dir: \"" + dir.resolve("store") + "\" }\n"
+                + extraConfig + "\n");
+        return config;
+    }
+
+    /** Rewrites the configuration with other extra lines and has the running server reload it (SIGHUP). */
+    public synchronized void reload(String newExtraConfig) throws Exception {
+        extraConfig = newExtraConfig;
+        writeConfig();
+        signal("-HUP");
     }
 
     public void resume() throws Exception {
