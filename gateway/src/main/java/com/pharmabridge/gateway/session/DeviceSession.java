@@ -15,7 +15,6 @@ import com.pharmabridge.protocol.MessageType;
 import com.pharmabridge.protocol.ProtocolException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
-import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -33,7 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -72,8 +71,10 @@ public final class DeviceSession {
     private long outboundChars;
     /** Work handed over from NATS threads, run by {@link #drainHandOver} on the event loop. */
     private final ConcurrentLinkedQueue<Runnable> handOver = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean handOverScheduled = new AtomicBoolean();
-    private final Handler<Void> drainHandOver = v -> drainHandOver();
+    /** 1 while a drain is scheduled. A field updater, not an AtomicBoolean: 16 bytes less per connection. */
+    private volatile int handOverScheduled;
+    private static final AtomicIntegerFieldUpdater<DeviceSession> HAND_OVER_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(DeviceSession.class, "handOverScheduled");
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicLong messagesOut = new AtomicLong();
 
@@ -662,14 +663,14 @@ public final class DeviceSession {
      */
     public void onContext(Runnable task) {
         handOver.offer(task);
-        if (!handOverScheduled.get() && handOverScheduled.compareAndSet(false, true)) {
-            context.runOnContext(drainHandOver);
+        if (handOverScheduled == 0 && HAND_OVER_SCHEDULED.compareAndSet(this, 0, 1)) {
+            context.runOnContext(v -> drainHandOver());
         }
     }
 
     private void drainHandOver() {
         // Cleared before polling: a task offered after the last poll finds it clear and schedules another drain.
-        handOverScheduled.set(false);
+        handOverScheduled = 0;
         Runnable task;
         int ran = 0;
         while ((task = handOver.poll()) != null) {
@@ -680,8 +681,8 @@ public final class DeviceSession {
             }
             // A device flooded without pause must not keep the loop from its other connections.
             if (++ran == MAX_HAND_OVER_PER_TURN && !handOver.isEmpty()) {
-                if (handOverScheduled.compareAndSet(false, true)) {
-                    context.runOnContext(drainHandOver);
+                if (HAND_OVER_SCHEDULED.compareAndSet(this, 0, 1)) {
+                    context.runOnContext(v -> drainHandOver());
                 }
                 return;
             }
