@@ -39,6 +39,7 @@ public final class Historian implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Thread connector;
     private volatile Connection nats;
+    private final java.util.concurrent.atomic.AtomicInteger failedConnects = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private Historian(HistorianConfig config, Database db, AckGate ackGate) {
@@ -89,6 +90,7 @@ public final class Historian implements AutoCloseable {
                 startIngestors(connection);
                 return;
             } catch (IOException e) {
+                failedConnects.incrementAndGet();
                 if (!logged) {
                     LOG.warn("NATS not reachable at {} ({}); trying again every second", config.natsUrl(),
                             e.getMessage());
@@ -187,6 +189,11 @@ public final class Historian implements AutoCloseable {
 
     public IngestStats stats() {
         return stats;
+    }
+
+    /** First connection attempts that found NATS unreachable (tried again every second). */
+    int failedConnects() {
+        return failedConnects.get();
     }
 
     /** @return the NATS connection, or null until the first connection is made */

@@ -121,6 +121,7 @@ final class StreamIngestor implements Runnable {
             jsm.getStreamInfo(table.stream());
         } catch (JetStreamApiException e) {
             if (e.getApiErrorCode() == STREAM_NOT_FOUND) {
+                stats.streamNotFound(table);
                 if (!waitingForStream) {
                     LOG.warn("Stream {} does not exist (yet): the historian looks for it every {} ms and consumes it "
                             + "once it is there", table.stream(), config.streamRetry().toMillis());
@@ -204,6 +205,7 @@ final class StreamIngestor implements Runnable {
                 return true;
             } catch (SQLException | RuntimeException e) {
                 closeSql();
+                stats.storeFailed(table);
                 problems.report("database", "Cannot store " + records.size() + " " + table.stream()
                         + " messages (held, retrying): " + describe(e), e);
                 if (stopping) {

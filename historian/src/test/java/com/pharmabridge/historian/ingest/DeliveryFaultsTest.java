@@ -8,6 +8,7 @@ import com.pharmabridge.historian.store.RetentionPolicy;
 import com.pharmabridge.historian.testing.Rows;
 import com.pharmabridge.historian.testing.Streams;
 import com.pharmabridge.historian.testing.TestPostgres;
+import io.nats.client.Connection;
 import io.nats.client.api.ConsumerInfo;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,8 @@ class DeliveryFaultsTest {
             try (Historian historian = Historian.start(config(nats), db)) {
                 await().atMost(WAIT).until(() -> Rows.count(db, "telemetry") >= 100);
                 nats.server().stop();
-                Thread.sleep(1000);
+                // Restarted only once the historian has seen its connection go.
+                await().atMost(WAIT).until(() -> historian.nats().getStatus() != Connection.Status.CONNECTED);
                 nats.server().start(); // same port, same JetStream store
                 await().atMost(WAIT).until(() -> Rows.count(db, "telemetry") == 1000);
                 // And it goes on with what arrives after the restart.
@@ -97,9 +99,12 @@ class DeliveryFaultsTest {
             Streams.publishReadings(nats.observer(), "telemetry.line1.sealer.temperature", 1, 1000);
             try (Historian historian = Historian.start(config(nats), db)) {
                 await().atMost(WAIT).until(() -> Rows.count(db, "telemetry") >= 100);
+                long failuresBefore = historian.stats().storeFailures(RecordTable.TELEMETRY);
                 TestPostgres.server().crash(); // SIGKILL: no shutdown, recovery from the WAL on start
                 Streams.publishReadings(nats.observer(), "telemetry.line1.sealer.temperature", 1001, 200);
-                Thread.sleep(1500); // longer than a few insert retries, shorter than the ack wait
+                // Down for a few insert retries of a held batch before it comes back.
+                await().atMost(WAIT)
+                        .until(() -> historian.stats().storeFailures(RecordTable.TELEMETRY) >= failuresBefore + 3);
                 TestPostgres.server().start();
                 await().atMost(WAIT).until(() -> consumerDone(nats, 1200));
                 assertThat(historian.stats().inserted(RecordTable.TELEMETRY)).isEqualTo(1200);
@@ -114,12 +119,14 @@ class DeliveryFaultsTest {
             nats.server().stop();
             HistorianConfig config = config(nats).withTables(List.of(RecordTable.TELEMETRY, RecordTable.AUDIT));
             try (Historian historian = Historian.start(config, db)) {
-                Thread.sleep(500);
+                await().atMost(WAIT).until(() -> historian.failedConnects() >= 1); // it found no NATS and waits
                 nats.server().start();
                 Streams.create(nats.observer(), "TELEMETRY", "telemetry.>");
                 Streams.publishReadings(nats.observer(), "telemetry.line1.sealer.temperature", 1, 10);
                 await().atMost(WAIT).until(() -> Rows.count(db, "telemetry") == 10);
-                Thread.sleep(500); // AUDIT looked for, and not found, a few times
+                long auditMissing = historian.stats().streamMissing(RecordTable.AUDIT);
+                // AUDIT looked for, and not found, a few more times
+                await().atMost(WAIT).until(() -> historian.stats().streamMissing(RecordTable.AUDIT) >= auditMissing + 3);
                 assertThat(Rows.count(db, "audit")).isZero();
                 Streams.create(nats.observer(), "AUDIT", "audit.>");
                 Streams.publishReadings(nats.observer(), "audit.gw-test", 1, 5);
