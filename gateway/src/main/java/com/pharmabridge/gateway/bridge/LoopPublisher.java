@@ -87,6 +87,9 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private volatile boolean ready;
     private volatile long maxPayload = 1024 * 1024;
     private volatile String lastProblem = "not connected yet";
+    // Written on the loop only; read by tests.
+    private volatile long serverPingsAnswered;
+    private volatile long connectionsReady;
 
     private record PendingAck(CompletableFuture<PublishAck> future, long deadline) {
     }
@@ -109,6 +112,16 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
 
     boolean isReady() {
         return ready;
+    }
+
+    /** The server's PINGs answered with a PONG, over all connections so far. */
+    long serverPingsAnswered() {
+        return serverPingsAnswered;
+    }
+
+    /** How many connections became ready so far: one more after each reconnect. */
+    long connectionsReady() {
+        return connectionsReady;
     }
 
     String problem() {
@@ -409,7 +422,10 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
                 onReply(parts[1], header, data);
                 return true;
             }
-            case "PING" -> writeNow(PONG);
+            case "PING" -> {
+                writeNow(PONG);
+                serverPingsAnswered++;
+            }
             case "PONG" -> onPong();
             case "INFO" -> onInfo(line.substring(4).trim());
             case "-ERR" -> onError(line.substring(4).trim());
@@ -451,6 +467,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private void onPong() {
         if (!ready && !closing && channel != null) {
             ready = true;
+            connectionsReady++;
             lastProblem = null;
             long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(publishTimeoutNanos) / 10);
             ackTimer = loop.scheduleAtFixedRate(this::expireAcks, period, period, TimeUnit.MILLISECONDS);

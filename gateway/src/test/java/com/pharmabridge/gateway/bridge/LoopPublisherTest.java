@@ -185,8 +185,10 @@ class LoopPublisherTest {
             });
             // Bounded: no more than the high-water mark plus one turn's chunk waits in the gateway.
             assertThat(publisher.pendingBytes()).isLessThan(256 * 1024 + 8 * payload.length + 64 * 1024);
-            Thread.sleep(300);
-            assertThat(resumed).isFalse();
+            // Not resumed while the server reads nothing: every poll sees the waiter held and the connection congested
+            // (a resume or a drain fails it at once), over a hold long enough for the loop to flush what it can.
+            await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !resumed.get() && onLoop(publisher::isCongested));
         } finally {
             nats.resume();
         }
@@ -213,7 +215,11 @@ class LoopPublisherTest {
             assertThat(new String(observer.jetStreamManagement().getMessage("S", seq).getData(), StandardCharsets.US_ASCII))
                     .isEqualTo(Integer.toString(seq - 1));
         }
-        Thread.sleep(1200); // four server pings
+        // Four server pings answered on the same connection: the server (ping_max 2) would have dropped it otherwise.
+        long pings = publisher.serverPingsAnswered();
+        long connections = publisher.connectionsReady();
+        await().atMost(Duration.ofSeconds(10)).until(() -> publisher.serverPingsAnswered() >= pings + 4);
+        assertThat(publisher.connectionsReady()).isEqualTo(connections);
         assertThat(publisher.isReady()).isTrue();
         assertThat(durably("s.order", "last", "x").get(5, TimeUnit.SECONDS).getSeqno()).isEqualTo(2001);
     }
