@@ -149,6 +149,18 @@ class StreamingSchemaTest {
     }
 
     @Test
+    void aPatternRemembersOnlyTheTextItWasFoundIn() throws Exception {
+        // One compiled schema, as in the gateway: the last matching text is remembered, nothing else is let through.
+        StreamingSchema compiled = compile("{\"type\":\"string\",\"pattern\":\"^B[0-9]+$\"}");
+        for (String[] step : new String[][]{{"\"B12\"", "0"}, {"\"B12\"", "0"}, {"\"B1x\"", "1"}, {"\"B13\"", "0"},
+                {"\"B12\"", "0"}, {"\"B123\"", "0"}, {"\"X123\"", "1"}, {"\"B12 \"", "1"}, {"\"B12\"", "0"}}) {
+            byte[] bytes = step[0].getBytes(StandardCharsets.UTF_8);
+            assertThat(compiled.check(bytes, 0, bytes.length, new String[0], new String[0])).as(step[0])
+                    .isEqualTo(Byte.parseByte(step[1]));
+        }
+    }
+
+    @Test
     void repeatedKeysWhereNoSchemaLooksAreAcceptedAsNetworkntDoes() throws Exception {
         // Nothing constrains "a"'s members: the tree's last-wins value is never checked either.
         assertThat(outcome("{}", "{\"a\":{\"b\":1,\"b\":2}}")).isEqualTo(VALID);
