@@ -661,6 +661,22 @@ public final class DeviceSession {
      * queue was idle: a burst of messages for one device costs one hand-over instead of one per message. Tasks from
      * one thread run in the order they were handed over.
      */
+    /**
+     * Runs {@code task} now when called on this session's event loop (a PubAck read by the loop's own NATS
+     * connection), otherwise as {@link #onContext}: an Ack then leaves in the same turn of the loop.
+     */
+    void onContextNow(Runnable task) {
+        if (((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop()) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                internalError(e, null, null);
+            }
+        } else {
+            onContext(task);
+        }
+    }
+
     public void onContext(Runnable task) {
         handOver.offer(task);
         if (handOverScheduled == 0 && HAND_OVER_SCHEDULED.compareAndSet(this, 0, 1)) {

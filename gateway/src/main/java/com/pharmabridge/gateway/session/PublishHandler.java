@@ -46,7 +46,7 @@ final class PublishHandler implements InboundHandler {
         try {
             bridge.publishDurably(subject, headers, payload,
                             PublishHeaders.messageId(session.device().deviceId(), correlationId))
-                    .whenComplete((ack, failure) -> session.onContext(() -> {
+                    .whenComplete((ack, failure) -> session.onContextNow(() -> {
                         // Answer first: finishing the last in-flight publish may close a session that is shutting down.
                         if (failure != null) {
                             session.refuse(describe(failure), correlationId, subject);
