@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
+import io.nats.client.support.IncomingHeadersProcessor;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -41,6 +43,11 @@ import java.util.concurrent.TimeoutException;
  * (parsed by jnats' own {@link PublishAck}), a timer fails those not confirmed in time, and a lost connection fails
  * all unconfirmed ones: the device keeps the message and retries it, deduplicated by {@code Nats-Msg-Id}. Nothing is
  * buffered while disconnected: publishes are refused as {@link Unavailable}, as on the jnats path.
+ *
+ * <p>Devices' plain subscriptions are made on this connection too ({@link #subscribe}), so what NATS sends them is read
+ * by the loop that serves them: no jnats reader and dispatcher thread and no hand-over to the loop on the way, which
+ * were two thread wake-ups per delivered message. They are made again after a reconnect; like any core subscription
+ * they miss what is published while the connection is down.
  */
 @io.netty.channel.ChannelHandler.Sharable // one connection at a time, but a new channel on every reconnect
 final class LoopPublisher extends ChannelInboundHandlerAdapter {
@@ -74,6 +81,16 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private boolean handshakeDone;
     private long nextReplyId;
     private final Map<Long, PendingAck> pendingAcks = new LinkedHashMap<>();
+    /** Subscriptions by sid; sid 1 is the inbox for PubAcks. */
+    private final Map<Integer, CoreMessageHandler> subscriptions = new java.util.HashMap<>();
+    private final Map<Integer, String> subscribedSubjects = new java.util.HashMap<>();
+    private int nextSid = 2;
+    /** What to do when the server answers each PING written, oldest first (servers answer PINGs in order). */
+    private final java.util.ArrayDeque<Runnable> pongActions = new java.util.ArrayDeque<>();
+    /** Waiting for the server to have read everything written before they asked; answered by the next PING. */
+    private java.util.List<CompletableFuture<Void>> caughtUpWaiters = new java.util.ArrayList<>();
+    private final java.util.ArrayDeque<java.util.List<CompletableFuture<Void>>> caughtUpInFlight =
+            new java.util.ArrayDeque<>();
     private ScheduledFuture<?> ackTimer;
     private ScheduledFuture<?> pingTimer;
     private int pingsUnanswered;
@@ -93,6 +110,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
 
     private record PendingAck(CompletableFuture<PublishAck> future, long deadline) {
     }
+
 
     LoopPublisher(EventLoop loop, ChannelFactory<? extends Channel> channelFactory, NatsEndpoint endpoint,
                   String connectionName, long maxPendingBytes, long publishTimeoutNanos, long reconnectWaitMillis) {
@@ -202,6 +220,54 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Subscribes on this connection (now, or when it connects); returns the sid. Must be called on {@link #loop()}. */
+    int subscribe(String subject, CoreMessageHandler receiver) {
+        int sid = nextSid++;
+        subscriptions.put(sid, receiver);
+        subscribedSubjects.put(sid, subject);
+        if (handshakeDone && channel != null) {
+            appendControl("SUB " + subject + " " + sid + "\r\n");
+        }
+        return sid;
+    }
+
+    /** Ends the subscription (again: nothing). Must be called on {@link #loop()}. */
+    void unsubscribe(int sid) {
+        if (subscriptions.remove(sid) != null) {
+            subscribedSubjects.remove(sid);
+            if (handshakeDone && channel != null) {
+                appendControl("UNSUB " + sid + "\r\n");
+            }
+        }
+    }
+
+    /**
+     * Completes once the server has read everything written on this connection before the call (a new subscription,
+     * say): one PING per turn of the loop answers every caller of that turn. Fails when the connection is not ready or
+     * is lost first. Must be called on {@link #loop()}.
+     */
+    CompletableFuture<Void> caughtUp() {
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        if (!ready) {
+            waiter.completeExceptionally(new Unavailable("NATS is not connected"));
+            return waiter;
+        }
+        caughtUpWaiters.add(waiter);
+        scheduleFlush();
+        return waiter;
+    }
+
+    private void appendControl(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.US_ASCII);
+        outboundFor(bytes.length).writeBytes(bytes);
+        scheduleFlush();
+    }
+
+    private void sendPing(Runnable onPong) {
+        pongActions.add(onPong);
+        writeNow(PING);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
@@ -300,6 +366,13 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
             c.write(outbound, c.voidPromise());
             outbound = null;
         }
+        if (!caughtUpWaiters.isEmpty() && ready) {
+            java.util.List<CompletableFuture<Void>> answered = caughtUpWaiters;
+            caughtUpWaiters = new java.util.ArrayList<>();
+            caughtUpInFlight.add(answered);
+            pongActions.add(() -> caughtUpInFlight.poll().forEach(w -> w.complete(null)));
+            c.write(c.alloc().buffer(PING.length).writeBytes(PING), c.voidPromise());
+        }
         c.flush();
     }
 
@@ -353,6 +426,12 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
             pingTimer = null;
         }
         failPending(new Unavailable("NATS connection lost before JetStream confirmed storage; retry the message"));
+        pongActions.clear();
+        Unavailable lost = new Unavailable("NATS connection lost");
+        caughtUpInFlight.forEach(batch -> batch.forEach(w -> w.completeExceptionally(lost)));
+        caughtUpInFlight.clear();
+        caughtUpWaiters.forEach(w -> w.completeExceptionally(lost));
+        caughtUpWaiters.clear();
         resumeWaiting(); // their next publish is refused as UNAVAILABLE rather than left unread
         if (drained != null) {
             drained.complete(null);
@@ -409,24 +488,35 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         String op = parts[0].toUpperCase(java.util.Locale.ROOT);
         switch (op) {
             case "MSG", "HMSG" -> {
+                // MSG <subject> <sid> [reply-to] <size>; HMSG <subject> <sid> [reply-to] <header size> <size>
+                boolean withHeaders = op.equals("HMSG");
                 int total = Integer.parseInt(parts[parts.length - 1]);
-                int headerLength = op.equals("HMSG") ? Integer.parseInt(parts[parts.length - 2]) : 0;
+                int headerLength = withHeaders ? Integer.parseInt(parts[parts.length - 2]) : 0;
                 if (inbound.writerIndex() - (lineEnd + 1) < total + 2) {
                     return false; // the message body has not all arrived
                 }
                 int body = lineEnd + 1;
-                String header = headerLength == 0 ? null
-                        : inbound.toString(body, headerLength, StandardCharsets.US_ASCII);
+                byte[] header = headerLength == 0 ? null : ByteBufUtil.getBytes(inbound, body, headerLength);
                 byte[] data = ByteBufUtil.getBytes(inbound, body + headerLength, total - headerLength);
                 inbound.readerIndex(body + total + 2);
-                onReply(parts[1], header, data);
+                String replyTo = parts.length == (withHeaders ? 6 : 5) ? parts[3] : null;
+                if (parts[2].equals("1")) {
+                    onReply(parts[1], header, data);
+                } else {
+                    onMessage(parts[1], parts[2], replyTo, header, data);
+                }
                 return true;
             }
             case "PING" -> {
                 writeNow(PONG);
                 serverPingsAnswered++;
             }
-            case "PONG" -> onPong();
+            case "PONG" -> {
+                Runnable onPong = pongActions.poll();
+                if (onPong != null) {
+                    onPong.run();
+                }
+            }
             case "INFO" -> onInfo(line.substring(4).trim());
             case "-ERR" -> onError(line.substring(4).trim());
             case "+OK" -> {
@@ -452,34 +542,35 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         ObjectNode connect = JSON.createObjectNode()
                 .put("verbose", false).put("pedantic", false).put("tls_required", false)
                 .put("name", connectionName).put("lang", "java").put("version", "pharmabridge")
-                .put("protocol", 1).put("headers", true).put("no_responders", true).put("echo", false);
+                .put("protocol", 1).put("headers", true).put("no_responders", true).put("echo", true);
         endpoint.addCredentials(connect);
         Channel c = channel;
         c.write(c.alloc().buffer().writeBytes(("CONNECT " + connect + "\r\n").getBytes(StandardCharsets.UTF_8)),
                 c.voidPromise());
-        c.write(c.alloc().buffer().writeBytes(("SUB " + inboxPrefix + "* 1\r\n").getBytes(StandardCharsets.US_ASCII)),
-                c.voidPromise());
+        StringBuilder subs = new StringBuilder("SUB ").append(inboxPrefix).append("* 1\r\n");
+        // Subscriptions made before this connection (or on the one lost) are made again.
+        subscribedSubjects.forEach((sid, subject) -> subs.append("SUB ").append(subject).append(' ').append(sid)
+                .append("\r\n"));
+        c.write(c.alloc().buffer().writeBytes(subs.toString().getBytes(StandardCharsets.US_ASCII)), c.voidPromise());
         // The server answers a PING only after it has accepted CONNECT and SUB.
+        pongActions.add(this::becomeReady);
         c.writeAndFlush(c.alloc().buffer().writeBytes(PING), c.voidPromise());
         handshakeDone = true;
     }
 
-    private void onPong() {
-        if (!ready && !closing && channel != null) {
-            ready = true;
-            connectionsReady++;
-            lastProblem = null;
-            long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(publishTimeoutNanos) / 10);
-            ackTimer = loop.scheduleAtFixedRate(this::expireAcks, period, period, TimeUnit.MILLISECONDS);
-            pingsUnanswered = 0;
-            pingTimer = loop.scheduleAtFixedRate(this::ping, PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
-                    TimeUnit.SECONDS);
-            LOG.info("NATS publishing connection of {} ready ({})", loopName(), endpoint);
-        } else if (drained != null && channel != null) {
-            channel.close();
-        } else if (pingsUnanswered > 0) {
-            pingsUnanswered--;
+    private void becomeReady() {
+        if (ready || closing || channel == null) {
+            return;
         }
+        ready = true;
+        connectionsReady++;
+        lastProblem = null;
+        long period = Math.max(10, TimeUnit.NANOSECONDS.toMillis(publishTimeoutNanos) / 10);
+        ackTimer = loop.scheduleAtFixedRate(this::expireAcks, period, period, TimeUnit.MILLISECONDS);
+        pingsUnanswered = 0;
+        pingTimer = loop.scheduleAtFixedRate(this::ping, PING_INTERVAL_SECONDS, PING_INTERVAL_SECONDS,
+                TimeUnit.SECONDS);
+        LOG.info("NATS publishing connection of {} ready ({})", loopName(), endpoint);
     }
 
     /** A server that vanished without closing the socket is noticed here, as jnats does with its own pings. */
@@ -494,7 +585,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
             return;
         }
         pingsUnanswered++;
-        writeNow(PING);
+        sendPing(() -> pingsUnanswered--);
     }
 
     private void onError(String error) {
@@ -503,7 +594,26 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         // Authorization and protocol errors are followed by the server closing the connection.
     }
 
-    private void onReply(String subject, String header, byte[] data) {
+    private void onMessage(String subject, String sid, String replyTo, byte[] header, byte[] data) {
+        CoreMessageHandler receiver;
+        try {
+            receiver = subscriptions.get(Integer.parseInt(sid));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (receiver == null) {
+            return; // unsubscribed while the server was already sending
+        }
+        try {
+            receiver.onMessage(subject, replyTo, header == null ? null : new IncomingHeadersProcessor(header).getHeaders(),
+                    data);
+        } catch (RuntimeException e) {
+            // One subscriber's failure must not drop the connection every device on this loop publishes through.
+            LOG.error("Delivering a message on {} failed", subject, e);
+        }
+    }
+
+    private void onReply(String subject, byte[] header, byte[] data) {
         if (!subject.startsWith(inboxPrefix)) {
             return;
         }
@@ -517,7 +627,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         if (pending == null) {
             return; // answered after it timed out
         }
-        if (header != null && header.startsWith("NATS/1.0 503")) {
+        if (header != null && new String(header, StandardCharsets.US_ASCII).startsWith("NATS/1.0 503")) {
             pending.future().completeExceptionally(
                     new IOException("no JetStream stream answered for this subject (503 no responders)"));
             return;
@@ -584,7 +694,11 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         }
         drained = done;
         ready = false;
-        writeNow(PING);
+        sendPing(() -> {
+            if (channel != null) {
+                channel.close();
+            }
+        });
         loop.schedule(() -> {
             if (channel != null) {
                 channel.close();

@@ -534,6 +534,20 @@ public final class NatsBridge implements AutoCloseable {
         return dispatcher.subscribe(subject, handler);
     }
 
+    /** True on an event loop that has its own NATS connection (see {@link #subscribeOnThisLoop}). */
+    public boolean hasLoopConnectionHere() {
+        return currentLoopPublisher() != null;
+    }
+
+    /**
+     * Subscribes on the calling event loop's own NATS connection: the handler then runs on that loop. {@code null} off
+     * the loops or without loop connections ({@code nats.publishPerEventLoop}); use {@link #subscribe} then.
+     */
+    public LoopSubscription subscribeOnThisLoop(String subject, CoreMessageHandler handler) {
+        LoopPublisher direct = currentLoopPublisher();
+        return direct == null ? null : new LoopSubscription(direct, direct.subscribe(subject, handler));
+    }
+
     public void unsubscribe(Subscription subscription) {
         Dispatcher dispatcher = subscription.getDispatcher();
         try {

@@ -17,6 +17,11 @@ final class CoreSubscription implements DeviceSubscription {
         return session;
     }
 
+    /** Completes once nats-server has the subscription; on the session's loop. */
+    java.util.concurrent.CompletableFuture<Void> confirmed() {
+        return shared.confirmed();
+    }
+
     @Override
     public String subject() {
         return subject;

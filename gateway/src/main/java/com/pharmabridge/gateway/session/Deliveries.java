@@ -17,12 +17,14 @@ final class Deliveries {
     }
 
     static String toEnvelope(Message message, String replyTo, String ackId) {
-        byte[] data = message.getData();
+        return toEnvelope(message.getSubject(), message.getHeaders(), message.getData(), replyTo, ackId);
+    }
+
+    static String toEnvelope(String subject, Headers headers, byte[] data, String replyTo, String ackId) {
         EnvelopeWriter writer = EnvelopeWriter.of(MessageType.MESSAGE, data == null ? 0 : data.length)
-                .subject(message.getSubject())
+                .subject(subject)
                 .dataPayload(data)
                 .field("timestamp", IsoInstant.format(Instant.now()));
-        Headers headers = message.getHeaders();
         if (headers != null) {
             writer.field("deviceId", headers.getFirst(PublishHeaders.DEVICE_ID));
         }
@@ -35,14 +37,17 @@ final class Deliveries {
      * JetStream publisher's PubAck inbox, which a device must never be able to answer. System subjects never.
      */
     static String replySubject(Message message, StreamCatalog streams) {
-        Headers headers = message.getHeaders();
+        return replySubject(message.getSubject(), message.getReplyTo(), message.getHeaders(), message.isJetStream(),
+                streams);
+    }
+
+    static String replySubject(String subject, String replyTo, Headers headers, boolean jetStream,
+                               StreamCatalog streams) {
         String stored = headers == null ? null : headers.getFirst(NatsBridge.REPLY_SUBJECT_HEADER);
         if (stored != null) {
             return stored.startsWith(INBOX_PREFIX) ? stored : null;
         }
-        String replyTo = message.getReplyTo();
-        if (replyTo == null || message.isJetStream() || replyTo.startsWith("$")
-                || streams.streamFor(message.getSubject()) != null) {
+        if (replyTo == null || jetStream || replyTo.startsWith("$") || streams.streamFor(subject) != null) {
             return null;
         }
         return replyTo;

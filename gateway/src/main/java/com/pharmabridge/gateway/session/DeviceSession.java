@@ -656,14 +656,8 @@ public final class DeviceSession {
     // ---- accessors -------------------------------------------------------------------------------------------------
 
     /**
-     * Runs {@code task} on this connection's event loop; how NATS threads hand results back (deliveries, PubAcks).
-     * Tasks go through one queue per session, drained by a single event-loop task that is scheduled only when the
-     * queue was idle: a burst of messages for one device costs one hand-over instead of one per message. Tasks from
-     * one thread run in the order they were handed over.
-     */
-    /**
-     * Runs {@code task} now when called on this session's event loop (a PubAck read by the loop's own NATS
-     * connection), otherwise as {@link #onContext}: an Ack then leaves in the same turn of the loop.
+     * Runs {@code task} now when called on this session's event loop (a PubAck or a message read by the loop's own
+     * NATS connection), otherwise as {@link #onContext}: an Ack then leaves in the same turn of the loop.
      */
     void onContextNow(Runnable task) {
         if (((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().inEventLoop()) {
@@ -677,6 +671,12 @@ public final class DeviceSession {
         }
     }
 
+    /**
+     * Runs {@code task} on this connection's event loop; how NATS threads hand results back (deliveries, PubAcks).
+     * Tasks go through one queue per session, drained by a single event-loop task that is scheduled only when the
+     * queue was idle: a burst of messages for one device costs one hand-over instead of one per message. Tasks from
+     * one thread run in the order they were handed over.
+     */
     public void onContext(Runnable task) {
         handOver.offer(task);
         if (handOverScheduled == 0 && HAND_OVER_SCHEDULED.compareAndSet(this, 0, 1)) {

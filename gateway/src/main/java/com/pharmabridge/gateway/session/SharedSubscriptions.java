@@ -1,31 +1,49 @@
 package com.pharmabridge.gateway.session;
 
+import com.pharmabridge.gateway.bridge.CoreMessageHandler;
+import com.pharmabridge.gateway.bridge.LoopSubscription;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import io.nats.client.Message;
 import io.nats.client.MessageHandler;
 import io.nats.client.Subscription;
+import io.nats.client.impl.Headers;
 
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One NATS subscription per subject for all of this gateway's sessions subscribed to exactly that subject. With a
  * subscription per session, nats-server sent the gateway one copy of each message per device and the gateway parsed
- * each and built each device's envelope from it; now one copy arrives and its envelope is built once, on the NATS
- * thread, then handed to every subscribed session. What a device receives is unchanged.
+ * each and built each device's envelope from it; now one copy arrives and its envelope is built once, then handed to
+ * every subscribed session. What a device receives is unchanged.
+ *
+ * <p>Where event loops have their own NATS connection, the subscription is per loop and made on that connection: the
+ * message is read, turned into the envelope and written to the devices by the loop that serves them, with no NATS
+ * thread and no hand-over in between. Otherwise it is one jnats subscription whose NATS thread hands the envelope to
+ * each session's loop.
  */
 final class SharedSubscriptions {
-    /** Subject to its shared subscription; changed only under this object's lock. */
-    private final Map<String, Shared> bySubject = new HashMap<>();
+    /** Changed only under this object's lock. */
+    private final Map<Key, Shared> byKey = new HashMap<>();
 
-    /** Adds the session to the subject's subscription, subscribing at NATS if it is the first. */
+    /** {@code loop} is the event loop thread whose connection carries the subscription, or null for jnats. */
+    private record Key(Thread loop, String subject) {
+    }
+
+    /** Adds the session to the subject's subscription, subscribing at NATS if it is the first. On the session's loop. */
     synchronized Shared join(NatsBridge bridge, String subject, CoreSubscription member) {
-        Shared shared = bySubject.get(subject);
+        Key key = new Key(bridge.hasLoopConnectionHere() ? Thread.currentThread() : null, subject);
+        Shared shared = byKey.get(key);
         if (shared == null) {
-            shared = new Shared(bridge, subject);
-            shared.subscription = bridge.subscribe(subject, shared);
-            bySubject.put(subject, shared);
+            shared = new Shared(bridge, key);
+            if (key.loop() != null) {
+                shared.onLoop = bridge.subscribeOnThisLoop(subject, shared);
+            } else {
+                shared.subscription = bridge.subscribe(subject, shared);
+            }
+            byKey.put(key, shared);
         }
         shared.members = append(shared.members, member);
         return shared;
@@ -47,9 +65,13 @@ final class SharedSubscriptions {
         System.arraycopy(members, 0, fewer, 0, at);
         System.arraycopy(members, at + 1, fewer, at, members.length - at - 1);
         shared.members = fewer;
-        if (fewer.length == 0 && bySubject.get(shared.subject) == shared) {
-            bySubject.remove(shared.subject);
-            shared.bridge.unsubscribe(shared.subscription);
+        if (fewer.length == 0 && byKey.get(shared.key) == shared) {
+            byKey.remove(shared.key);
+            if (shared.onLoop != null) {
+                shared.onLoop.unsubscribe();
+            } else {
+                shared.bridge.unsubscribe(shared.subscription);
+            }
         }
     }
 
@@ -59,18 +81,25 @@ final class SharedSubscriptions {
         return more;
     }
 
-    static final class Shared implements MessageHandler {
+    static final class Shared implements MessageHandler, CoreMessageHandler {
         private final NatsBridge bridge;
-        private final String subject;
+        private final Key key;
         private Subscription subscription;
+        private LoopSubscription onLoop;
         /** Copied on every change, so the NATS thread reads it without a lock. */
         private volatile CoreSubscription[] members = new CoreSubscription[0];
 
-        private Shared(NatsBridge bridge, String subject) {
+        private Shared(NatsBridge bridge, Key key) {
             this.bridge = bridge;
-            this.subject = subject;
+            this.key = key;
         }
 
+        /** Completes once nats-server has the subscription. Called on the joining session's loop. */
+        CompletableFuture<Void> confirmed() {
+            return onLoop != null ? onLoop.confirmed() : bridge.afterServerCaughtUp();
+        }
+
+        /** From jnats, on a NATS thread: each session gets the envelope on its own loop. */
         @Override
         public void onMessage(Message message) {
             CoreSubscription[] now = members;
@@ -82,6 +111,21 @@ final class SharedSubscriptions {
             for (CoreSubscription member : now) {
                 DeviceSession session = member.session();
                 session.onContext(() -> Deliveries.deliver(session, text, replyTo));
+            }
+        }
+
+        /** From the loop's own connection: every member is served by this loop. */
+        @Override
+        public void onMessage(String subject, String replyTo, Headers headers, byte[] data) {
+            CoreSubscription[] now = members;
+            if (now.length == 0) {
+                return;
+            }
+            String answerTo = Deliveries.replySubject(subject, replyTo, headers, false, bridge.streams());
+            String text = Deliveries.toEnvelope(subject, headers, data, answerTo, null);
+            for (CoreSubscription member : now) {
+                DeviceSession session = member.session();
+                session.onContextNow(() -> Deliveries.deliver(session, text, answerTo));
             }
         }
     }

@@ -64,7 +64,7 @@ final class SubscribeHandler implements InboundHandler {
             CoreSubscription subscription = new CoreSubscription(session, subject);
             session.subscriptions().put(subject, subscription);
             // The Ack promises delivery from now on, so it waits until nats-server has the subscription.
-            session.services().bridge().afterServerCaughtUp().whenComplete((ok, failure) -> session.onContext(() -> {
+            subscription.confirmed().whenComplete((ok, failure) -> session.onContextNow(() -> {
                 if (failure == null) {
                     session.send(MessageType.ACK, answer(subject, correlationId, "Subscribed"));
                 } else if (session.subscriptions().remove(subject, subscription)) {

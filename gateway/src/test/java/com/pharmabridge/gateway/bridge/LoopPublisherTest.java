@@ -282,6 +282,114 @@ class LoopPublisherTest {
         }
     }
 
+    private record Received(String subject, String replyTo, io.nats.client.impl.Headers headers, String data,
+                            boolean onLoop) {
+    }
+
+    private CoreMessageHandler recorder(java.util.concurrent.BlockingQueue<Received> into) {
+        return (subject, replyTo, headers, data) -> into.add(new Received(subject, replyTo, headers,
+                new String(data, StandardCharsets.UTF_8), loop.inEventLoop()));
+    }
+
+    @Test
+    void subscriptionReceivesOnTheLoopWithReplySubjectAndHeadersUntilUnsubscribed() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        int sid = onLoop(() -> publisher.subscribe("feed.*", recorder(received)));
+        onLoop(() -> publisher.caughtUp()).get(5, TimeUnit.SECONDS);
+
+        observer.publish("feed.a", "inbox.x", "plain".getBytes(StandardCharsets.UTF_8));
+        io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers().add("Device-Id", "dev-1")
+                .add("Multi", "one", "two");
+        observer.publish("feed.b", headers, "with headers, ünïcode".getBytes(StandardCharsets.UTF_8));
+        observer.publish("other.c", "not subscribed".getBytes(StandardCharsets.UTF_8));
+        observer.publish("feed.c", new byte[0]);
+        observer.flush(Duration.ofSeconds(5));
+
+        Received plain = received.poll(5, TimeUnit.SECONDS);
+        assertThat(plain).isEqualTo(new Received("feed.a", "inbox.x", null, "plain", true));
+        Received withHeaders = received.poll(5, TimeUnit.SECONDS);
+        assertThat(withHeaders.subject()).isEqualTo("feed.b");
+        assertThat(withHeaders.replyTo()).isNull();
+        assertThat(withHeaders.data()).isEqualTo("with headers, ünïcode");
+        assertThat(withHeaders.headers().getFirst("Device-Id")).isEqualTo("dev-1");
+        assertThat(withHeaders.headers().get("Multi")).containsExactly("one", "two");
+        Received empty = received.poll(5, TimeUnit.SECONDS);
+        assertThat(empty.subject()).isEqualTo("feed.c");
+        assertThat(empty.data()).isEmpty();
+
+        onLoop(() -> {
+            publisher.unsubscribe(sid);
+            publisher.unsubscribe(sid); // again: nothing
+            return null;
+        });
+        onLoop(() -> publisher.caughtUp()).get(5, TimeUnit.SECONDS);
+        observer.publish("feed.d", "after".getBytes(StandardCharsets.UTF_8));
+        // A stored publish on the same connection travels after the UNSUB and the message above: once its PubAck is
+        // read, a message for the ended subscription would have been read too.
+        observer.flush(Duration.ofSeconds(5));
+        durably("s.a", "marker", "m").get(5, TimeUnit.SECONDS);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void whatThisConnectionPublishesReachesItsOwnSubscriptions() throws Exception {
+        // One device publishes what another device on the same event loop subscribed to: nats-server must echo it.
+        java.util.concurrent.LinkedBlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        onLoop(() -> publisher.subscribe("echo.a", recorder(received)));
+        onLoop(() -> publisher.caughtUp()).get(5, TimeUnit.SECONDS);
+        onLoop(() -> {
+            publisher.publish("echo.a", new NatsHeaders().put("Device-Id", "d1"), bytes("mine"));
+            return null;
+        });
+        Received echoed = received.poll(5, TimeUnit.SECONDS);
+        assertThat(echoed).isNotNull();
+        assertThat(echoed.data()).isEqualTo("mine");
+        assertThat(echoed.headers().getFirst("Device-Id")).isEqualTo("d1");
+    }
+
+    @Test
+    void subscriptionsAreMadeAgainAfterTheConnectionIsLost() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        onLoop(() -> publisher.subscribe("feed.a", recorder(received)));
+        onLoop(() -> publisher.caughtUp()).get(5, TimeUnit.SECONDS);
+        long before = publisher.connectionsReady();
+
+        nats.crash();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !publisher.isReady());
+        // Not connected: a caller waiting for the server to have its subscription is told at once.
+        CompletableFuture<Void> whileDown = onLoop(() -> publisher.caughtUp());
+        assertThatThrownBy(() -> whileDown.get(1, TimeUnit.SECONDS)).cause().isInstanceOf(Unavailable.class);
+        // Made while disconnected: sent when the connection is back.
+        onLoop(() -> publisher.subscribe("feed.b", recorder(received)));
+        nats.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> publisher.isReady() && publisher.connectionsReady() > before);
+        onLoop(() -> publisher.caughtUp()).get(5, TimeUnit.SECONDS);
+
+        await().atMost(Duration.ofSeconds(10)).until(observer::getStatus, s -> s == Connection.Status.CONNECTED);
+        observer.publish("feed.a", "a".getBytes(StandardCharsets.UTF_8));
+        observer.publish("feed.b", "b".getBytes(StandardCharsets.UTF_8));
+        observer.flush(Duration.ofSeconds(5));
+        assertThat(received.poll(5, TimeUnit.SECONDS).data()).isEqualTo("a");
+        assertThat(received.poll(5, TimeUnit.SECONDS).data()).isEqualTo("b");
+    }
+
+    @Test
+    void aFailingSubscriberDoesNotCostTheConnection() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        onLoop(() -> publisher.subscribe("bad.a", (subject, replyTo, headers, data) -> {
+            throw new IllegalStateException("subscriber bug");
+        }));
+        onLoop(() -> publisher.subscribe("good.a", recorder(received)));
+        onLoop(() -> publisher.caughtUp()).get(5, TimeUnit.SECONDS);
+        long before = publisher.connectionsReady();
+        observer.publish("bad.a", "x".getBytes(StandardCharsets.UTF_8));
+        observer.publish("good.a", "y".getBytes(StandardCharsets.UTF_8));
+        observer.flush(Duration.ofSeconds(5));
+        assertThat(received.poll(5, TimeUnit.SECONDS).data()).isEqualTo("y");
+        assertThat(publisher.connectionsReady()).isEqualTo(before);
+        assertThat(publisher.isReady()).isTrue();
+    }
+
     private CompletableFuture<PublishAck> durably(String subject, String id, String payload) throws Exception {
         return onLoop(() -> durably0(subject, id, payload));
     }

@@ -206,6 +206,93 @@ class LoopPublishingGatewayTest {
     }
 
     @Test
+    void deviceSubscriptionsTravelTheLoopConnectionsAndAreMadeAgainAfterNatsRestarts() throws Exception {
+        nats = ConfiguredNats.start("");
+        gateway(nats.url()).start();
+        try (WsDevice device = gateway.connect("sealer-1")) {
+            subscribe(device, "commands.line1.start");
+            String connections = nats.monitor("/connz?subs=1");
+            assertThat(connections).containsPattern("loop-\\d[^}]*\"subscriptions_list\": *\\[[^]]*commands\\.line1\\.start");
+            Connection publisher = observer(nats.url());
+            publishUntilDelivered(publisher, device, "before");
+
+            nats.crash();
+            nats.start();
+            await().atMost(Duration.ofSeconds(20)).until(() -> gateway.http("/ready").statusCode() == 200);
+            // Published while the connection was down is gone (core NATS); once it is back the device gets messages
+            // again without subscribing again.
+            publishUntilDelivered(publisher, device, "after");
+        }
+    }
+
+    @Test
+    void devicesOnEveryLoopGetWhatADeviceOnAnyLoopPublishes() throws Exception {
+        nats = ConfiguredNats.start("");
+        gateway = new GatewayFixture(nats.url()).device("hmi-1", "hmi", "line1");
+        for (int i = 1; i <= 4; i++) {
+            gateway.device("sealer-" + i, "sealer", "line1");
+        }
+        gateway.start();
+        List<WsDevice> sealers = new java.util.ArrayList<>();
+        try (WsDevice hmi = gateway.connect("hmi-1")) {
+            // Connections are spread over the event loops: some of these share the publisher's loop, some do not.
+            for (int i = 1; i <= 4; i++) {
+                WsDevice sealer = gateway.connect("sealer-" + i);
+                sealers.add(sealer);
+                subscribe(sealer, "commands.line1.start");
+            }
+            hmi.send("{\"type\":0,\"subject\":\"commands.line1.start\",\"payload\":{\"go\":true},\"correlationId\":\"p1\"}");
+            assertThat(hmi.awaitCorrelation("p1").path("type").asInt()).isEqualTo(6);
+            for (WsDevice sealer : sealers) {
+                JsonNode message = sealer.await(m -> m.path("type").asInt() == 3);
+                assertThat(message.path("subject").asText()).isEqualTo("commands.line1.start");
+                assertThat(message.path("deviceId").asText()).isEqualTo("hmi-1");
+                assertThat(message.path("payload").path("go").asBoolean()).isTrue();
+            }
+        } finally {
+            sealers.forEach(WsDevice::close);
+        }
+    }
+
+    @Test
+    void aDeviceGetsWhatItPublishesToASubjectItSubscribedTo() throws Exception {
+        nats = ConfiguredNats.start("");
+        gateway = new GatewayFixture(nats.url())
+                .type(new com.pharmabridge.gateway.registry.DeviceType("echo", List.of("echo.${deviceId}.>"),
+                        List.of("echo.${deviceId}.>"), List.of()))
+                .device("echo-1", "echo", "line1");
+        gateway.start();
+        try (WsDevice device = gateway.connect("echo-1")) {
+            subscribe(device, "echo.echo-1.>");
+            device.send("{\"type\":0,\"subject\":\"echo.echo-1.ping\",\"payload\":{\"n\":1}}");
+            JsonNode message = device.await(m -> m.path("type").asInt() == 3);
+            assertThat(message.path("subject").asText()).isEqualTo("echo.echo-1.ping");
+            assertThat(message.path("deviceId").asText()).isEqualTo("echo-1");
+            assertThat(message.path("payload").path("n").asInt()).isEqualTo(1);
+        }
+    }
+
+    private static void subscribe(WsDevice device, String subject) throws Exception {
+        device.send("{\"type\":1,\"subject\":\"" + subject + "\",\"correlationId\":\"sub\"}");
+        JsonNode ack = device.awaitCorrelation("sub");
+        assertThat(ack.path("payload").path("message").asText()).isEqualTo("Subscribed");
+    }
+
+    private static void publishUntilDelivered(Connection publisher, WsDevice device, String marker) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            publisher.publish("commands.line1.start", ("\"" + marker + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            publisher.flush(Duration.ofSeconds(2));
+            try {
+                device.await(m -> m.path("type").asInt() == 3 && marker.equals(m.path("payload").asText()),
+                        Duration.ofMillis(300));
+                return true;
+            } catch (AssertionError notYet) {
+                return false;
+            }
+        });
+    }
+
+    @Test
     void jnatsPathWhenSwitchedOff() throws Exception {
         nats = ConfiguredNats.start("");
         gateway(nats.url(), "NATS_PUBLISH_PER_EVENT_LOOP", "false").start();
@@ -215,6 +302,9 @@ class LoopPublishingGatewayTest {
             assertThat(device.awaitCorrelation("c1").path("payload").path("stream").asText()).isEqualTo("TELEMETRY");
             publish(device, "c1", "{\"value\":1}");
             assertThat(device.awaitCorrelation("c1").path("payload").path("duplicate").asBoolean()).isTrue();
+            subscribe(device, "commands.line1.start");
+            assertThat(nats.monitor("/connz?subs=1")).doesNotContain("loop-");
+            publishUntilDelivered(observer(nats.url()), device, "via jnats");
         }
     }
 
