@@ -54,10 +54,12 @@ class FaultToleranceTest {
 
     @Test
     void natsServerStoppedAndRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
-        startPublishers();
+        // Held at half, so that messages are still to be sent when NATS goes, however fast the first were acked.
+        startPublishers(gateway.wsUri(), MESSAGES_PER_DEVICE / 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged() > DEVICES * MESSAGES_PER_DEVICE / 4);
         long ackedBeforeOutage = acknowledged();
         nats.server().stop();
+        publishers.forEach(ReliablePublisher::release);
         await().atMost(Duration.ofSeconds(20)).until(() -> refusals() > 0);
         nats.server().start();
         awaitAllAcknowledged();
@@ -105,10 +107,14 @@ class FaultToleranceTest {
     }
 
     private void startPublishers(java.net.URI uri) {
+        startPublishers(uri, MESSAGES_PER_DEVICE);
+    }
+
+    private void startPublishers(java.net.URI uri, int holdAt) {
         for (int i = 0; i < DEVICES; i++) {
             String id = "sealer-" + i;
             publishers.add(new ReliablePublisher(uri, id, gateway.token(id),
-                    "telemetry.line1.sealer." + id, 32).start(MESSAGES_PER_DEVICE));
+                    "telemetry.line1.sealer." + id, 32).holdAt(holdAt).start(MESSAGES_PER_DEVICE));
         }
     }
 

@@ -54,7 +54,7 @@ final class Deliveries {
     }
 
     /** Delivers an envelope built once for every session subscribed to its subject (see SharedSubscriptions). */
-    static void deliver(DeviceSession session, String envelope, String replyTo) {
+    static void deliver(DeviceSession session, DirectFrames.Shared envelope, String replyTo) {
         if (session.isClosed()) {
             return;
         }

@@ -75,6 +75,11 @@ public final class DeviceSession {
     private volatile int handOverScheduled;
     private static final AtomicIntegerFieldUpdater<DeviceSession> HAND_OVER_SCHEDULED =
             AtomicIntegerFieldUpdater.newUpdater(DeviceSession.class, "handOverScheduled");
+    /** Where this session writes its frames itself (see {@link DirectFrames}); null: through Vert.x's WebSocket. */
+    private io.vertx.core.net.impl.VertxConnection directFrames;
+    /** The frames written in this turn of the loop, still to go to the channel; null when none. */
+    private io.netty.buffer.ByteBuf framesThisTurn;
+    private Runnable writeFramesTask;
     private final AtomicLong messagesIn = new AtomicLong();
     private final AtomicLong messagesOut = new AtomicLong();
 
@@ -120,6 +125,7 @@ public final class DeviceSession {
     void start() {
         services.sessions().opened(this);
         services.metrics().connectionOpened();
+        directFrames = DirectFrames.connectionOf(socket);
         socket.frameHandler(this::onFrame);
         socket.pongHandler(pong -> onPong());
         socket.drainHandler(v -> onDrain());
@@ -308,9 +314,27 @@ public final class DeviceSession {
         messagesOut.incrementAndGet();
         services.metrics().sent(type, text.length());
         if (outbound.isEmpty() && !writeQueueFull()) {
-            socket.writeTextMessage(text);
+            writeText(text, null);
             return;
         }
+        queue(text);
+    }
+
+    /** As {@link #send(MessageType, String)} for an envelope built once for many devices. On the loop only. */
+    void send(MessageType type, DirectFrames.Shared envelope) {
+        if (closed) {
+            return;
+        }
+        messagesOut.incrementAndGet();
+        services.metrics().sent(type, envelope.text().length());
+        if (outbound.isEmpty() && !writeQueueFull()) {
+            writeText(envelope.text(), envelope.utf8());
+            return;
+        }
+        queue(envelope.text());
+    }
+
+    private void queue(String text) {
         outbound.addLast(text);
         outboundChars += text.length();
         if (outbound.size() > deviceLimits.outgoingBufferSize() || outboundChars > limits.outgoingBufferBytes()) {
@@ -337,7 +361,7 @@ public final class DeviceSession {
         while (!outbound.isEmpty() && !writeQueueFull() && !closed) {
             String next = outbound.pollFirst();
             outboundChars -= next.length();
-            socket.writeTextMessage(next);
+            writeText(next, null);
         }
         if (outbound.isEmpty() && droppedSinceNotice > 0 && !closed && !writeQueueFull()) {
             int dropped = droppedSinceNotice;
@@ -347,11 +371,70 @@ public final class DeviceSession {
                             + " messages were dropped because the device read too slowly\",\"dropped\":" + dropped + "}")
                     .build();
             services.metrics().error(ErrorCode.SLOW_CONSUMER);
-            socket.writeTextMessage(text);
+            writeText(text, null);
         }
         if (pendingClose != null && outbound.isEmpty()) {
             finishClose();
         }
+    }
+
+    /** A frame written in one turn of the loop at most, before what the turn gathered goes to the channel at once. */
+    private static final int MAX_FRAMES_PER_WRITE_BYTES = 32 * 1024;
+
+    /**
+     * Writes one text message: gathered with the others of this turn of the loop and handed to the channel as one
+     * buffer when the turn's tasks run (or sooner, past {@link #MAX_FRAMES_PER_WRITE_BYTES}, so Netty's writability
+     * and so {@link #writeQueueFull()} still see a device that does not read). {@code utf8} is the text's bytes when
+     * already made. On the loop only.
+     */
+    private void writeText(String text, byte[] utf8) {
+        io.vertx.core.net.impl.VertxConnection direct = directFrames;
+        if (direct != null && !direct.channel().eventLoop().inEventLoop()) {
+            context.runOnContext(v -> writeText(text, utf8)); // the turn's buffer belongs to the loop
+            return;
+        }
+        if (direct == null) {
+            socket.writeTextMessage(text);
+            return;
+        }
+        int length = utf8 != null ? utf8.length : io.netty.buffer.ByteBufUtil.utf8Bytes(text);
+        if (length > limits.maxFrameSize()) {
+            writeFramesNow(); // Vert.x splits it into frames the device accepts; it must follow what came before
+            socket.writeTextMessage(text);
+            return;
+        }
+        io.netty.buffer.ByteBuf frames = framesThisTurn;
+        if (frames == null) {
+            frames = framesThisTurn = direct.channel().alloc().directBuffer(
+                    Math.max(512, length + DirectFrames.MAX_HEADER));
+            if (writeFramesTask == null) {
+                writeFramesTask = this::writeFramesNow;
+            }
+            ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().execute(writeFramesTask);
+        }
+        DirectFrames.writeTextHeader(frames, length);
+        if (utf8 != null) {
+            frames.writeBytes(utf8);
+        } else {
+            io.netty.buffer.ByteBufUtil.reserveAndWriteUtf8(frames, text, length);
+        }
+        if (frames.readableBytes() >= MAX_FRAMES_PER_WRITE_BYTES) {
+            writeFramesNow();
+        }
+    }
+
+    /** Hands the frames gathered in this turn to the channel (through Vert.x: its queue and order hold). */
+    private void writeFramesNow() {
+        io.netty.buffer.ByteBuf frames = framesThisTurn;
+        if (frames == null) {
+            return;
+        }
+        framesThisTurn = null;
+        if (socket.isClosed()) {
+            frames.release(); // nothing may follow a close frame
+            return;
+        }
+        directFrames.writeToChannel(frames, directFrames.channel().voidPromise());
     }
 
     /** Adds an event of this session's device to the audit trail. */
@@ -430,6 +513,7 @@ public final class DeviceSession {
         if (closed || pendingClose == null) {
             return;
         }
+        writeFramesNow();
         socket.close((short) pendingClose.code(), pendingCloseReason);
         onClosed();
     }

@@ -107,10 +107,10 @@ final class SharedSubscriptions {
                 return;
             }
             String replyTo = Deliveries.replySubject(message, bridge.streams());
-            String text = Deliveries.toEnvelope(message, replyTo, null);
+            DirectFrames.Shared envelope = new DirectFrames.Shared(Deliveries.toEnvelope(message, replyTo, null));
             for (CoreSubscription member : now) {
                 DeviceSession session = member.session();
-                session.onContext(() -> Deliveries.deliver(session, text, replyTo));
+                session.onContext(() -> Deliveries.deliver(session, envelope, replyTo));
             }
         }
 
@@ -122,10 +122,10 @@ final class SharedSubscriptions {
                 return;
             }
             String answerTo = Deliveries.replySubject(subject, replyTo, headers, false, bridge.streams());
-            String text = Deliveries.toEnvelope(subject, headers, data, answerTo, null);
+            DirectFrames.Shared envelope = new DirectFrames.Shared(
+                    Deliveries.toEnvelope(subject, headers, data, answerTo, null));
             for (CoreSubscription member : now) {
-                DeviceSession session = member.session();
-                session.onContextNow(() -> Deliveries.deliver(session, text, answerTo));
+                Deliveries.deliver(member.session(), envelope, answerTo); // already on the member's loop
             }
         }
     }

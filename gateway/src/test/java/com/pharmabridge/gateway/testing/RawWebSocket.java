@@ -24,9 +24,14 @@ public final class RawWebSocket implements AutoCloseable {
     private final DataInputStream in;
     private final OutputStream out;
     private final SecureRandom random = new SecureRandom();
+    private String handshakeResponse;
 
-    /** A frame as received. */
-    public record Frame(int opcode, boolean fin, byte[] payload) {
+    /** A frame as received; {@code rsv} the three reserved bits (RSV1 = 4: compressed, with permessage-deflate). */
+    public record Frame(int opcode, boolean fin, int rsv, boolean masked, byte[] payload) {
+        public Frame(int opcode, boolean fin, byte[] payload) {
+            this(opcode, fin, 0, false, payload);
+        }
+
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -52,6 +57,11 @@ public final class RawWebSocket implements AutoCloseable {
      *                      does not read fill up quickly instead of after tens of megabytes of kernel buffering
      */
     public static RawWebSocket connect(int port, int receiveBuffer) throws IOException {
+        return connect(port, receiveBuffer, "");
+    }
+
+    /** As above, with more request headers ({@code "Name: value\r\n"} each), e.g. to offer an extension. */
+    public static RawWebSocket connect(int port, int receiveBuffer, String extraHeaders) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
@@ -62,10 +72,12 @@ public final class RawWebSocket implements AutoCloseable {
         byte[] nonce = new byte[16];
         ws.random.nextBytes(nonce);
         String request = "GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n"
+                + extraHeaders + "\r\n";
         ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
         ws.out.flush();
         String status = ws.readHeaders();
+        ws.handshakeResponse = status;
         if (!status.contains(" 101 ")) {
             throw new IOException("Upgrade refused: " + status);
         }
@@ -84,6 +96,11 @@ public final class RawWebSocket implements AutoCloseable {
             matched = (b == '\r' || b == '\n') ? matched + 1 : 0;
         }
         return headers.toString();
+    }
+
+    /** The server's answer to the upgrade: status line and headers. */
+    public String handshakeResponse() {
+        return handshakeResponse;
     }
 
     public void sendText(String text) throws IOException {
@@ -131,15 +148,23 @@ public final class RawWebSocket implements AutoCloseable {
     public Frame readFrame() throws IOException {
         int first = in.readUnsignedByte();
         int second = in.readUnsignedByte();
+        boolean masked = (second & 0x80) != 0;
         long length = second & 0x7F;
         if (length == 126) {
             length = in.readUnsignedShort();
         } else if (length == 127) {
             length = in.readLong();
         }
+        byte[] mask = new byte[4];
+        if (masked) {
+            in.readFully(mask);
+        }
         byte[] payload = new byte[(int) length];
         in.readFully(payload);
-        return new Frame(first & 0x0F, (first & 0x80) != 0, payload);
+        for (int i = 0; masked && i < payload.length; i++) {
+            payload[i] ^= mask[i & 3];
+        }
+        return new Frame(first & 0x0F, (first & 0x80) != 0, (first >> 4) & 0x7, masked, payload);
     }
 
     /** Reads frames until a close frame (returned) or the end of the stream ({@code null}). */

@@ -39,6 +39,8 @@ public final class ReliablePublisher implements AutoCloseable {
     private final Thread worker;
     private volatile boolean stopping;
     private volatile int target;
+    /** New messages are not started beyond this many (see {@link #holdAt}). */
+    private volatile int cap = Integer.MAX_VALUE;
     private int next;
 
     public ReliablePublisher(URI uri, String deviceId, String token, String subject, int window) {
@@ -56,6 +58,22 @@ public final class ReliablePublisher implements AutoCloseable {
         target = count;
         worker.start();
         return this;
+    }
+
+    /**
+     * Starts no message beyond the first {@code count} until {@link #release()}: a fault can then be made while
+     * messages are still to be sent, however fast the first ones were acknowledged.
+     */
+    public ReliablePublisher holdAt(int count) {
+        cap = count;
+        return this;
+    }
+
+    public void release() {
+        cap = Integer.MAX_VALUE;
+        synchronized (unacknowledged) {
+            unacknowledged.notifyAll();
+        }
     }
 
     /** True once every message was sent and acknowledged. */
@@ -111,7 +129,7 @@ public final class ReliablePublisher implements AutoCloseable {
                 while (!stopping && !done() && !connection.closed.isDone()) {
                     String text = null;
                     synchronized (unacknowledged) {
-                        if (next < target && unacknowledged.size() < window) {
+                        if (next < target && next < cap && unacknowledged.size() < window) {
                             String id = deviceId + "-" + next++;
                             text = "{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":{\"value\":" + (next - 1)
                                     + "},\"correlationId\":\"" + id + "\"}";
