@@ -35,10 +35,21 @@ public final class ConfiguredNats implements AutoCloseable {
 
     /** @param extraConfig nats-server configuration lines (e.g. an {@code authorization} block), may be empty */
     public static ConfiguredNats start(String extraConfig) throws IOException {
-        ConfiguredNats nats = new ConfiguredNats(Files.createTempDirectory("pharmabridge-cnats-"),
-                NatsServerProcess.freePort(), NatsServerProcess.freePort(), extraConfig);
-        nats.start();
-        return nats;
+        for (int attempt = 1; ; attempt++) {
+            ConfiguredNats nats = new ConfiguredNats(Files.createTempDirectory("pharmabridge-cnats-"),
+                    NatsServerProcess.freePort(), NatsServerProcess.freePort(), extraConfig);
+            try {
+                nats.start();
+                return nats;
+            } catch (IOException e) {
+                // A port found free can be taken (by another test's outgoing connection) before nats-server binds it.
+                Path log = nats.dir.resolve("nats-server.log");
+                boolean portTaken = Files.exists(log) && Files.readString(log).contains("address already in use");
+                if (!portTaken || attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public synchronized void start() throws IOException {
