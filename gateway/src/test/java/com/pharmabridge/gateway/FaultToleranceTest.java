@@ -90,11 +90,13 @@ class FaultToleranceTest {
         Map<String, String> environment = Map.of("GATEWAY_MESSAGE_RATE_LIMIT_PER_SECOND", "100000",
                 "JETSTREAM_PUBLISH_TIMEOUT_MS", "2000", "GATEWAY_ID", "gw-killed");
         java.nio.file.Path log = logs.resolve("gateway.log");
-        GatewayProcess first = GatewayProcess.start(gateway.registryFile(), nats.url(), port, environment, log);
-        startPublishers(first.wsUri());
-        await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged() > DEVICES * MESSAGES_PER_DEVICE / 4);
-        first.kill();
-        long ackedAtKill = acknowledged();
+        long ackedAtKill;
+        try (GatewayProcess first = GatewayProcess.start(gateway.registryFile(), nats.url(), port, environment, log)) {
+            startPublishers(first.wsUri());
+            await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged() > DEVICES * MESSAGES_PER_DEVICE / 4);
+            first.kill(); // closing it again afterwards (also when the wait fails) leaves no process behind
+            ackedAtKill = acknowledged();
+        }
         try (GatewayProcess second = GatewayProcess.start(gateway.registryFile(), nats.url(), port, environment, log)) {
             awaitAllAcknowledged();
             Report report = verifyExactlyOnce();
