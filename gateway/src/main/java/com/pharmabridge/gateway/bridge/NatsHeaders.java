@@ -27,6 +27,14 @@ public final class NatsHeaders {
      */
     public NatsHeaders put(String key, String value) {
         requirePrintableAscii(value);
+        return putVerified(key, value);
+    }
+
+    /**
+     * As {@link #put} for a value already known to be printable ASCII: one the gateway made itself (a digest, a
+     * formatted time) or checked on the way in. Half of the header characters of a publish are such values.
+     */
+    public NatsHeaders putVerified(String key, String value) {
         for (int i = 0; i < size; i += 2) {
             if (keysAndValues[i].equals(key)) {
                 serializedLength += value.length() - keysAndValues[i + 1].length();

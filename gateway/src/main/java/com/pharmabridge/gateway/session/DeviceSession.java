@@ -275,7 +275,8 @@ public final class DeviceSession {
         // One message in PROCESSING_SAMPLE is timed: the clock and the histogram cost more than the rest of the
         // metrics together (measured about 0.2 us a message), so the histogram is a sample of every connection.
         long started = (++processedMessages & (PROCESSING_SAMPLE - 1)) == 0 ? System.nanoTime() : 0;
-        if (device != null) {
+        boolean deviceInMdc = device != null;
+        if (deviceInMdc) {
             MDC.put("device_id", device.deviceId());
         }
         if (envelope.correlationId() != null) {
@@ -288,8 +289,13 @@ public final class DeviceSession {
         } catch (RuntimeException e) {
             internalError(e, envelope.correlationId(), envelope.subject());
         } finally {
-            MDC.remove("device_id");
-            MDC.remove("correlation_id");
+            // Only what was put: each MDC call costs two thread-local look-ups, on every message.
+            if (deviceInMdc) {
+                MDC.remove("device_id");
+            }
+            if (envelope.correlationId() != null) {
+                MDC.remove("correlation_id");
+            }
             MDC.remove("batch_id");
             if (started != 0) {
                 services.metrics().processed(envelope.type(), System.nanoTime() - started);

@@ -41,18 +41,18 @@ final class PublishHeaders {
         headers.put(DEVICE_ID, device.deviceId());
         headers.put(DEVICE_TYPE, device.deviceType());
         headers.put(GATEWAY_ID, session.services().config().gateway().id());
-        headers.put(RECEIVED_AT, IsoInstant.format(Instant.now()));
+        headers.putVerified(RECEIVED_AT, IsoInstant.format(Instant.now()));
         // The batch first, so that a clock-skew warning below names it in its log line.
         String batchId = Payloads.topLevelString(envelope, parsed, "batchId");
         if (envelope.timestamp() != null) {
-            headers.put(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
+            headers.putVerified(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
             if (batchId != null) {
                 MDC.put("batch_id", headerValue(batchId, "payload.batchId"));
             }
             flagClockSkew(session, envelope.timestamp(), headers);
         }
         if (batchId != null) {
-            headers.put(BATCH_ID, headerValue(batchId, "payload.batchId"));
+            headers.putVerified(BATCH_ID, headerValue(batchId, "payload.batchId"));
             MDC.put("batch_id", batchId);
         } else {
             // Every record belongs to a batch: one that names none gets its line's running batch, marked as such.
@@ -64,10 +64,10 @@ final class PublishHeaders {
             }
         }
         if (envelope.correlationId() != null) {
-            headers.put(CORRELATION_ID, headerValue(envelope.correlationId(), "correlationId"));
+            headers.putVerified(CORRELATION_ID, headerValue(envelope.correlationId(), "correlationId"));
             headers.put(MSG_ID, messageId(device.deviceId(), envelope.correlationId()));
         }
-        headers.put(PAYLOAD_SHA256, sha256(payload));
+        headers.putVerified(PAYLOAD_SHA256, sha256(payload));
         return headers;
     }
 
