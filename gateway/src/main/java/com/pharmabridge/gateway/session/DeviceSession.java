@@ -100,6 +100,8 @@ public final class DeviceSession {
     private boolean pausedForInFlight;
     private boolean pausedForCongestion;
     private boolean pausedForWrites;
+    /** While set, {@link #send} writes even when the socket is full (the slow-consumer notice). */
+    private boolean writePastLimit;
     private long pingWindowStart;
     private int pingsInWindow;
     private int droppedSinceNotice;
@@ -314,21 +316,34 @@ public final class DeviceSession {
 
     /** Queues a message for the device; when it reads too slowly the oldest queued messages are dropped. */
     void send(MessageType type, String text) {
-        if (closed) {
+        if (closed || deliveryAfterCloseDecided(type)) {
             return;
         }
         messagesOut.incrementAndGet();
         services.metrics().sent(type, text.length());
-        if (outbound.isEmpty() && !writeQueueFull()) {
+        if ((outbound.isEmpty() && !writeQueueFull()) || writePastLimit) {
             writeText(text, null);
             return;
         }
         queue(text);
     }
 
+    /**
+     * Once the gateway has decided to close the connection, a delivery could only be lost behind the close (or, for
+     * a device cut off as a slow consumer, overflow the queue again and again): it is counted as dropped instead.
+     * Answers to what the device sent (Acks, Errors) still go out before the close.
+     */
+    private boolean deliveryAfterCloseDecided(MessageType type) {
+        if (pendingClose != null && type == MessageType.MESSAGE) {
+            services.metrics().outgoingDropped(1);
+            return true;
+        }
+        return false;
+    }
+
     /** As {@link #send(MessageType, String)} for an envelope built once for many devices. On the loop only. */
     void send(MessageType type, DirectFrames.Shared envelope) {
-        if (closed) {
+        if (closed || deliveryAfterCloseDecided(type)) {
             return;
         }
         messagesOut.incrementAndGet();
@@ -344,12 +359,24 @@ public final class DeviceSession {
         outbound.addLast(text);
         outboundChars += text.length();
         if (outbound.size() > deviceLimits.outgoingBufferSize() || outboundChars > limits.outgoingBufferBytes()) {
+            if (pendingClose != null) { // closing already: answers only, and only so many
+                outboundChars -= outbound.pollLast().length();
+                services.metrics().outgoingDropped(1);
+                return;
+            }
             if (deviceLimits.slowConsumerPolicy() == DeviceLimits.SlowConsumerPolicy.DISCONNECT) {
+                services.metrics().outgoingDropped(outbound.size());
                 outbound.clear();
                 outboundChars = 0;
-                services.metrics().outgoingDropped(deviceLimits.outgoingBufferSize() + 1);
-                refuse(new ProtocolException(ErrorCode.SLOW_CONSUMER, "More than " + deviceLimits.outgoingBufferSize()
-                        + " messages waited for this device"), null, null);
+                // The notice goes into the socket past its limit (one small frame), so that a device which reads
+                // again finds why, then the close, instead of a bare close after the drain timeout.
+                writePastLimit = true;
+                try {
+                    refuse(new ProtocolException(ErrorCode.SLOW_CONSUMER, "More than "
+                            + deviceLimits.outgoingBufferSize() + " messages waited for this device"), null, null);
+                } finally {
+                    writePastLimit = false;
+                }
                 close(CloseCode.SLOW_CONSUMER, "Slow consumer");
                 return;
             }
