@@ -116,6 +116,14 @@ class DirectFramesTest {
         assertThat(ack.path("payload").path("message").asText()).isEqualTo("Subscribed");
     }
 
+    /** gateway_messages_sent_total for Message envelopes. */
+    private static double messagesSent() throws Exception {
+        String line = gateway.http("/metrics").body().lines()
+                .filter(l -> l.startsWith("gateway_messages_sent_total{") && l.contains("type=\"message\""))
+                .findFirst().orElseThrow();
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
     private static byte[] text(int length) {
         return ("\"" + "x".repeat(length - 2) + "\"").getBytes(StandardCharsets.UTF_8);
     }
@@ -159,6 +167,7 @@ class DirectFramesTest {
                 devices.add(ws);
             }
             Connection publisher = nats.observer();
+            double sentBefore = messagesSent();
             int count = 3_000;
             for (int n = 0; n < count; n++) {
                 publisher.publish("commands.line1.burst", ("{\"n\":" + n + ",\"pad\":\"" + "p".repeat(n % 300) + "\"}")
@@ -172,6 +181,8 @@ class DirectFramesTest {
                     assertThat(message.path("payload").path("pad").asText()).hasSize(n % 300);
                 }
             }
+            // Counted once per message for all the devices it went to, so the figure must still be per device.
+            assertThat(messagesSent() - sentBefore).isEqualTo((double) count * devices.size());
         } finally {
             for (RawWebSocket ws : devices) {
                 ws.close();

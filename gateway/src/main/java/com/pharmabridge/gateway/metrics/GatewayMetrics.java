@@ -216,6 +216,18 @@ public final class GatewayMetrics {
         bytesOut.increment(chars);
     }
 
+    /**
+     * {@code messages} of {@code chars} each written (or queued) for devices: one message fanned out to many counts
+     * once, not once per device (two event loops adding to the same counters for every delivery were 12 % of their
+     * time in a fan-out).
+     */
+    public void sent(MessageType type, int messages, int chars) {
+        if (messages > 0) {
+            sent.get(type).increment(messages);
+            bytesOut.increment((double) messages * chars);
+        }
+    }
+
     /** Time a device message took on its event loop, from decoded to handled. */
     public void processed(MessageType type, long nanos) {
         processing.get(type).record(nanos, TimeUnit.NANOSECONDS);

@@ -53,15 +53,20 @@ final class Deliveries {
         return replyTo;
     }
 
-    /** Delivers an envelope built once for every session subscribed to its subject (see SharedSubscriptions). */
-    static void deliver(DeviceSession session, DirectFrames.Shared envelope, String replyTo) {
+    /**
+     * Delivers an envelope built once for every session subscribed to its subject (see SharedSubscriptions); the
+     * caller counts it in the metrics.
+     *
+     * @return whether it was written or queued for the device
+     */
+    static boolean deliverUncounted(DeviceSession session, DirectFrames.Shared envelope, String replyTo) {
         if (session.isClosed()) {
-            return;
+            return false;
         }
         if (replyTo != null) {
             session.rememberReplySubject(replyTo);
         }
-        session.send(MessageType.MESSAGE, envelope);
+        return session.sendShared(envelope);
     }
 
     /** Delivers one message to the session; answers to it may go to its reply subject for a while. */

@@ -341,18 +341,23 @@ public final class DeviceSession {
         return false;
     }
 
-    /** As {@link #send(MessageType, String)} for an envelope built once for many devices. On the loop only. */
-    void send(MessageType type, DirectFrames.Shared envelope) {
-        if (closed || deliveryAfterCloseDecided(type)) {
-            return;
+    /**
+     * As {@link #send(MessageType, String)} for a delivery built once for many devices, except that the caller counts
+     * it in the gateway's metrics (once for all of them). On the loop only.
+     *
+     * @return whether it was written or queued
+     */
+    boolean sendShared(DirectFrames.Shared envelope) {
+        if (closed || deliveryAfterCloseDecided(MessageType.MESSAGE)) {
+            return false;
         }
         messagesOut.incrementAndGet();
-        services.metrics().sent(type, envelope.text().length());
         if (outbound.isEmpty() && !writeQueueFull()) {
             writeText(envelope.text(), envelope.utf8());
-            return;
+        } else {
+            queue(envelope.text());
         }
-        queue(envelope.text());
+        return true;
     }
 
     private void queue(String text) {

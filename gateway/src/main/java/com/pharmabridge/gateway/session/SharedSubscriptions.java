@@ -3,6 +3,7 @@ package com.pharmabridge.gateway.session;
 import com.pharmabridge.gateway.bridge.CoreMessageHandler;
 import com.pharmabridge.gateway.bridge.LoopSubscription;
 import com.pharmabridge.gateway.bridge.NatsBridge;
+import com.pharmabridge.protocol.MessageType;
 import io.nats.client.Message;
 import io.nats.client.MessageHandler;
 import io.nats.client.Subscription;
@@ -110,7 +111,11 @@ final class SharedSubscriptions {
             DirectFrames.Shared envelope = new DirectFrames.Shared(Deliveries.toEnvelope(message, replyTo, null));
             for (CoreSubscription member : now) {
                 DeviceSession session = member.session();
-                session.onContext(() -> Deliveries.deliver(session, envelope, replyTo));
+                session.onContext(() -> {
+                    if (Deliveries.deliverUncounted(session, envelope, replyTo)) {
+                        session.services().metrics().sent(MessageType.MESSAGE, envelope.text().length());
+                    }
+                });
             }
         }
 
@@ -124,9 +129,13 @@ final class SharedSubscriptions {
             String answerTo = Deliveries.replySubject(subject, replyTo, headers, false, bridge.streams());
             DirectFrames.Shared envelope = new DirectFrames.Shared(
                     Deliveries.toEnvelope(subject, headers, data, answerTo, null));
+            int delivered = 0;
             for (CoreSubscription member : now) {
-                Deliveries.deliver(member.session(), envelope, answerTo); // already on the member's loop
+                if (Deliveries.deliverUncounted(member.session(), envelope, answerTo)) { // already on its loop
+                    delivered++;
+                }
             }
+            now[0].session().services().metrics().sent(MessageType.MESSAGE, delivered, envelope.text().length());
         }
     }
 }
