@@ -416,7 +416,7 @@ public final class DeviceSession {
         }
     }
 
-    /** A frame written in one turn of the loop at most, before what the turn gathered goes to the channel at once. */
+    /** Bytes of frames gathered in one turn of the loop beyond which they go to the channel at once. */
     private static final int MAX_FRAMES_PER_WRITE_BYTES = 32 * 1024;
 
     /**
