@@ -216,9 +216,21 @@ public final class BenchCli {
             report.machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
             report.machine.put("nats-server", natsVersion());
             report.machine.put("load average at start", Proc.loadAverage());
-            report.machine.put("rounds", rounds + " alternating rounds, " + warmup + " s warm-up + " + duration
+            report.machine.put("commit", commit());
+            report.machine.put("rounds", rounds + (rounds == 1 ? " round, " : " alternating rounds, ") + warmup + " s warm-up + " + duration
                     + " s measured per trial; generator threads " + threads + "; " + jitWarmup
                     + " s of unmeasured gateway traffic first (JIT)");
+        }
+
+        /** The checkout's commit, marked when it has uncommitted changes, so a result names the code it measured. */
+        private static String commit() {
+            try {
+                Process p = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+                String described = new String(p.getInputStream().readAllBytes()).trim();
+                return p.waitFor() == 0 && !described.isEmpty() ? described : "unknown (not a git checkout)";
+            } catch (Exception e) {
+                return "unknown (" + e.getMessage() + ")";
+            }
         }
 
         private static String memory() {

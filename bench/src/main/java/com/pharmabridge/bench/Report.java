@@ -82,6 +82,11 @@ final class Report {
                 .orElse(null);
     }
 
+    /** "n/a" where one side was not measured (a {@code --sides} run). */
+    static String ratioText(double ratio) {
+        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio);
+    }
+
     static String fmt(double v) {
         if (Double.isNaN(v)) {
             return "n/a";
@@ -111,7 +116,7 @@ final class Report {
                     .append(" | ").append(r.values(Side.NATIVE, r.metric)).append(" | ")
                     .append(r.values(Side.GATEWAY, r.metric)).append(" | ").append(fmt(r.mean(Side.NATIVE, r.metric)))
                     .append(" | ").append(fmt(r.mean(Side.GATEWAY, r.metric))).append(" | ")
-                    .append(String.format(Locale.ROOT, "%.2f", r.ratio())).append(" | ")
+                    .append(ratioText(r.ratio())).append(" | ")
                     .append(fmt(r.mean(Side.GATEWAY, "gatewayCpuUsPerMsg"))).append(" | ")
                     .append(fmt(r.mean(Side.GATEWAY, "natsCpuUsPerMsg"))).append(" | ")
                     .append(fmt(r.mean(Side.GATEWAY, "errors"))).append(" |\n");
@@ -144,7 +149,8 @@ final class Report {
             m.put("scenario", r.scenario);
             m.put("parameters", r.parameters);
             m.put("metric", r.metric);
-            m.put("ratio", r.ratio());
+            double ratio = r.ratio();
+            m.put("ratio", Double.isNaN(ratio) || Double.isInfinite(ratio) ? null : ratio); // null: one side only
             m.put("native", r.rounds.get(Side.NATIVE));
             m.put("gateway", r.rounds.get(Side.GATEWAY));
             rowList.add(m);
@@ -183,7 +189,7 @@ final class Report {
             svg.append("<rect x='330' y='").append(y + 18).append("' width='").append(wg)
                     .append("' height='16' fill='#1f77b4'/>");
             svg.append("<text x='").append(335 + wg).append("' y='").append(y + 31).append("'>").append(fmt(g))
-                    .append(" (ratio ").append(String.format(Locale.ROOT, "%.2f", r.ratio())).append(")</text>");
+                    .append(" (ratio ").append(ratioText(r.ratio())).append(")</text>");
             y += rowHeight;
         }
         svg.append("</svg>");
