@@ -78,12 +78,7 @@ class DeployFilesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     /** Verifies that promtool accepts the scrape configuration and the rules, and the rules' unit tests pass. */

@@ -46,12 +46,7 @@ class DirectFramesTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     private static RawWebSocket login(String deviceId, String extensions) throws Exception {

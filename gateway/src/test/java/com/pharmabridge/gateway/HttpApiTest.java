@@ -36,12 +36,7 @@ class HttpApiTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     @Test

@@ -66,12 +66,7 @@ class JwtAuthTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     private static JWTClaimsSet.Builder claims(String deviceId, long lifetimeSeconds) {

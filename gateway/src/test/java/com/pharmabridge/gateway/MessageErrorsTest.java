@@ -47,12 +47,7 @@ class MessageErrorsTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     @Test

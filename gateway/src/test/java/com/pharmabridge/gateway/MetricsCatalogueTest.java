@@ -42,12 +42,7 @@ class MetricsCatalogueTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     /** Verifies that every family of the catalogue is exposed, and writes the scrape to target/ for reading. */

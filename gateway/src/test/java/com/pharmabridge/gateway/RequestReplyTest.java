@@ -42,12 +42,7 @@ class RequestReplyTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     // ---- device asks, a NATS service answers ----------------------------------------------------------------------

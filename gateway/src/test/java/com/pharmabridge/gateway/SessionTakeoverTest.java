@@ -32,12 +32,7 @@ class SessionTakeoverTest {
 
     @AfterAll
     static void stop() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (nats != null) {
-            nats.close();
-        }
+        GatewayFixture.closeAll(gateway, nats);
     }
 
     @Test

@@ -30,6 +30,15 @@ public final class GatewayFixture implements AutoCloseable {
     private GatewayServer server;
     private DeviceRegistry registry;
 
+    /** Closes what a test class started, in the order given, skipping what never started ({@code null}). */
+    public static void closeAll(AutoCloseable... fixtures) throws Exception {
+        for (AutoCloseable fixture : fixtures) {
+            if (fixture != null) {
+                fixture.close();
+            }
+        }
+    }
+
     public GatewayFixture(String natsUrl) throws IOException {
         registryFile = Files.createTempDirectory("pharmabridge-gw-").resolve("devices.yaml");
         overrides.put("NATS_URL", natsUrl);
