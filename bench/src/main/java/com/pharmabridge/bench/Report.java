@@ -84,7 +84,7 @@ final class Report {
 
     /** "n/a" where one side was not measured (a {@code --sides} run). */
     static String ratioText(double ratio) {
-        return Double.isNaN(ratio) || Double.isInfinite(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio);
+        return Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f", ratio) : "n/a";
     }
 
     static String fmt(double v) {
@@ -150,7 +150,7 @@ final class Report {
             m.put("parameters", r.parameters);
             m.put("metric", r.metric);
             double ratio = r.ratio();
-            m.put("ratio", Double.isNaN(ratio) || Double.isInfinite(ratio) ? null : ratio); // null: one side only
+            m.put("ratio", Double.isFinite(ratio) ? ratio : null); // null: one side only
             m.put("native", r.rounds.get(Side.NATIVE));
             m.put("gateway", r.rounds.get(Side.GATEWAY));
             rowList.add(m);

@@ -113,10 +113,7 @@ class DirectFramesTest {
 
     /** gateway_messages_sent_total for Message envelopes. */
     private static double messagesSent() throws Exception {
-        String line = gateway.http("/metrics").body().lines()
-                .filter(l -> l.startsWith("gateway_messages_sent_total{") && l.contains("type=\"message\""))
-                .findFirst().orElseThrow();
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        return gateway.metric("gateway_messages_sent_total{type=\"message\"");
     }
 
     private static byte[] text(int length) {

@@ -267,8 +267,7 @@ class LimitsTest {
     }
 
     private static double metricValue(String name) throws Exception {
-        String line = metricLines(name);
-        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        return gateway.metric(name);
     }
 
     private static String metricLines(String name) throws Exception {

@@ -82,8 +82,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private long nextReplyId;
     private final Map<Long, PendingAck> pendingAcks = new LinkedHashMap<>();
     /** Subscriptions by sid; sid 1 is the inbox for PubAcks. */
-    private final Map<Integer, CoreMessageHandler> subscriptions = new java.util.HashMap<>();
-    private final Map<Integer, String> subscribedSubjects = new java.util.HashMap<>();
+    private final Map<Integer, Subscribed> subscriptions = new java.util.HashMap<>();
     private int nextSid = 2;
     /** What to do when the server answers each PING written, oldest first (servers answer PINGs in order). */
     private final java.util.ArrayDeque<Runnable> pongActions = new java.util.ArrayDeque<>();
@@ -111,6 +110,8 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     private record PendingAck(CompletableFuture<PublishAck> future, long deadline) {
     }
 
+    private record Subscribed(String subject, CoreMessageHandler receiver) {
+    }
 
     LoopPublisher(EventLoop loop, ChannelFactory<? extends Channel> channelFactory, NatsEndpoint endpoint,
                   String connectionName, long maxPendingBytes, long publishTimeoutNanos, long reconnectWaitMillis) {
@@ -223,8 +224,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     /** Subscribes on this connection (now, or when it connects); returns the sid. Must be called on {@link #loop()}. */
     int subscribe(String subject, CoreMessageHandler receiver) {
         int sid = nextSid++;
-        subscriptions.put(sid, receiver);
-        subscribedSubjects.put(sid, subject);
+        subscriptions.put(sid, new Subscribed(subject, receiver));
         if (handshakeDone && channel != null) {
             appendControl("SUB " + subject + " " + sid + "\r\n");
         }
@@ -234,7 +234,6 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     /** Ends the subscription (again: nothing). Must be called on {@link #loop()}. */
     void unsubscribe(int sid) {
         if (subscriptions.remove(sid) != null) {
-            subscribedSubjects.remove(sid);
             if (handshakeDone && channel != null) {
                 appendControl("UNSUB " + sid + "\r\n");
             }
@@ -549,8 +548,8 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
                 c.voidPromise());
         StringBuilder subs = new StringBuilder("SUB ").append(inboxPrefix).append("* 1\r\n");
         // Subscriptions made before this connection (or on the one lost) are made again.
-        subscribedSubjects.forEach((sid, subject) -> subs.append("SUB ").append(subject).append(' ').append(sid)
-                .append("\r\n"));
+        subscriptions.forEach((sid, subscribed) -> subs.append("SUB ").append(subscribed.subject()).append(' ')
+                .append(sid).append("\r\n"));
         c.write(c.alloc().buffer().writeBytes(subs.toString().getBytes(StandardCharsets.US_ASCII)), c.voidPromise());
         // The server answers a PING only after it has accepted CONNECT and SUB.
         pongActions.add(this::becomeReady);
@@ -595,17 +594,17 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     }
 
     private void onMessage(String subject, String sid, String replyTo, byte[] header, byte[] data) {
-        CoreMessageHandler receiver;
+        Subscribed subscribed;
         try {
-            receiver = subscriptions.get(Integer.parseInt(sid));
+            subscribed = subscriptions.get(Integer.parseInt(sid));
         } catch (NumberFormatException e) {
             return;
         }
-        if (receiver == null) {
+        if (subscribed == null) {
             return; // unsubscribed while the server was already sending
         }
         try {
-            receiver.onMessage(subject, replyTo, header == null ? null : new IncomingHeadersProcessor(header).getHeaders(),
+            subscribed.receiver().onMessage(subject, replyTo, header == null ? null : new IncomingHeadersProcessor(header).getHeaders(),
                     data);
         } catch (RuntimeException e) {
             // One subscriber's failure must not drop the connection every device on this loop publishes through.

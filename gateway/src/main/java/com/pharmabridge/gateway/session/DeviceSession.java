@@ -321,11 +321,7 @@ public final class DeviceSession {
         }
         messagesOut.incrementAndGet();
         services.metrics().sent(type, text.length());
-        if ((outbound.isEmpty() && !writeQueueFull()) || writePastLimit) {
-            writeText(text, null);
-            return;
-        }
-        queue(text);
+        writeOrQueue(text, null);
     }
 
     /**
@@ -352,12 +348,17 @@ public final class DeviceSession {
             return false;
         }
         messagesOut.incrementAndGet();
-        if (outbound.isEmpty() && !writeQueueFull()) {
-            writeText(envelope.text(), envelope.utf8());
-        } else {
-            queue(envelope.text());
-        }
+        writeOrQueue(envelope.text(), envelope.utf8());
         return true;
+    }
+
+    /** Writes at once while nothing waits and the socket takes more; queues otherwise. */
+    private void writeOrQueue(String text, byte[] utf8) {
+        if ((outbound.isEmpty() && !writeQueueFull()) || writePastLimit) {
+            writeText(text, utf8);
+        } else {
+            queue(text);
+        }
     }
 
     private void queue(String text) {
@@ -448,7 +449,7 @@ public final class DeviceSession {
             if (writeFramesTask == null) {
                 writeFramesTask = this::writeFramesNow;
             }
-            ((io.vertx.core.internal.ContextInternal) context).nettyEventLoop().execute(writeFramesTask);
+            direct.channel().eventLoop().execute(writeFramesTask);
         }
         DirectFrames.writeTextHeader(frames, length);
         if (utf8 != null) {

@@ -36,16 +36,9 @@ final class DirectFrames {
         if (context == null || !(context.handler() instanceof VertxHandler<?> handler)) {
             return null;
         }
-        VertxConnection connection = handler.getConnection();
-        if (connection == null) {
-            return null;
-        }
-        for (var entry : context.pipeline()) {
-            if (entry.getValue() instanceof WebSocketExtensionEncoder) {
-                return null;
-            }
-        }
-        return connection;
+        // permessage-deflate's encoder works on frame objects: bytes written past it would go out uncompressed.
+        boolean extensionNegotiated = context.pipeline().get(WebSocketExtensionEncoder.class) != null;
+        return extensionNegotiated ? null : handler.getConnection();
     }
 
     /** Appends one final, unmasked text frame of {@code utf8Length} bytes' header. */

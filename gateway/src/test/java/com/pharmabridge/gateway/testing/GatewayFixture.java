@@ -141,6 +141,13 @@ public final class GatewayFixture implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + server.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The value of the /metrics line that starts with {@code linePrefix} (name and labels); the last if several. */
+    public double metric(String linePrefix) throws IOException, InterruptedException {
+        String line = http("/metrics").body().lines().filter(l -> l.startsWith(linePrefix)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("No metric line starts with " + linePrefix));
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+    }
+
     @Override
     public void close() {
         if (server != null) {
