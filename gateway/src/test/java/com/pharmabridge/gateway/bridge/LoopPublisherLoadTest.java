@@ -221,12 +221,14 @@ class LoopPublisherLoadTest {
         for (int d = 0; d < devices; d++) {
             String id = "sealer-" + d;
             ReliablePublisher p = new ReliablePublisher(gateway.wsUri(), id, gateway.token(id),
-                    "telemetry.line1.sealer." + id, 32).start(perDevice);
+                    "telemetry.line1.sealer." + id, 32).holdAt(perDevice / 2).start(perDevice);
             publishers.add(p);
             closeables.add(p);
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> acked(publishers) > devices * perDevice / 4);
+        // Held at half until the crash: on a fast machine they could otherwise all finish before it.
+        await().atMost(Duration.ofSeconds(30)).until(() -> acked(publishers) >= devices * perDevice / 2);
         nats.crash();
+        publishers.forEach(ReliablePublisher::release);
         await().atMost(Duration.ofSeconds(10)).until(() -> publishers.stream().mapToLong(ReliablePublisher::refusals).sum() > 0);
         nats.start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
