@@ -147,6 +147,11 @@ class LimitsTest {
                         Duration.ofSeconds(10));
                 assertThat(message.path("type").asInt()).as("fast device: %s", message).isEqualTo(3);
             }
+            // Each event loop reads its own copy from NATS: the slow device's loop may still be working through the
+            // flood when the fast one is done, and reading before the cut-off would drain the queue instead.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> metricValue("gateway_errors_sent_total{code=\"SLOW_CONSUMER\"")
+                            > slowConsumerErrorsBefore);
             System.gc();
             long heapGrowth = memory.getHeapMemoryUsage().getUsed() - heapBefore;
             // Had the gateway kept all 40 MB for the device (80 MB as Java strings), the heap would have grown by far
