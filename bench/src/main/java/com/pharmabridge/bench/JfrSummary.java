@@ -34,6 +34,15 @@ public final class JfrSummary implements Callable<Integer> {
     @Option(names = "--thread", description = "Only threads whose name contains this text.")
     String threadFilter;
 
+    @Option(names = "--from", description = "Only samples this many seconds or more after the recording's first one.")
+    Double fromSeconds;
+
+    @Option(names = "--to", description = "Only samples less than this many seconds after the recording's first one.")
+    Double toSeconds;
+
+    @Option(names = "--timeline", description = "Also print the samples of each second (to find a scenario's window).")
+    boolean timeline;
+
     private static final List<String[]> COMPONENTS = List.of(
             new String[]{"com.networknt.schema", "JSON Schema validation (networknt)"},
             new String[]{"com.fasterxml.jackson.databind", "Jackson databind (trees)"},
@@ -58,15 +67,23 @@ public final class JfrSummary implements Callable<Integer> {
         Map<String, Integer> byTop = new HashMap<>();
         Map<String, Integer> byComponent = new HashMap<>();
         Map<String, Integer> inclusive = new HashMap<>();
+        Map<Long, Integer> perSecond = new java.util.TreeMap<>();
         int total = 0;
-        for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-            if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
-                continue;
-            }
+        List<RecordedEvent> samples = RecordingFile.readAllEvents(file).stream()
+                .filter(e -> e.getEventType().getName().equals("jdk.ExecutionSample")).toList();
+        // Chunks are not in time order: the window is measured from the earliest sample.
+        java.time.Instant first = samples.stream().map(RecordedEvent::getStartTime).min(java.util.Comparator.naturalOrder())
+                .orElse(java.time.Instant.EPOCH);
+        for (RecordedEvent event : samples) {
             String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
             if (threadFilter != null && (thread == null || !thread.contains(threadFilter))) {
                 continue;
             }
+            double at = java.time.Duration.between(first, event.getStartTime()).toNanos() / 1e9;
+            if ((fromSeconds != null && at < fromSeconds) || (toSeconds != null && at >= toSeconds)) {
+                continue;
+            }
+            perSecond.merge((long) at, 1, Integer::sum);
             total++;
             byThread.merge(group(thread), 1, Integer::sum);
             RecordedStackTrace stack = event.getStackTrace();
@@ -93,7 +110,14 @@ public final class JfrSummary implements Callable<Integer> {
                 }
             }
         }
-        System.out.println("Execution samples: " + total + (threadFilter == null ? "" : " (threads ~ " + threadFilter + ")"));
+        System.out.println("Execution samples: " + total + (threadFilter == null ? "" : " (threads ~ " + threadFilter + ")")
+                + (fromSeconds == null && toSeconds == null ? "" : " between " + (fromSeconds == null ? 0 : fromSeconds)
+                + " s and " + (toSeconds == null ? "the end" : toSeconds + " s")));
+        if (timeline) {
+            System.out.println();
+            System.out.println("Samples per second since the first:");
+            perSecond.forEach((second, count) -> System.out.printf(Locale.ROOT, "  %4d s  %6d%n", second, count));
+        }
         print("By thread", byThread, total, top);
         print("By component (first known frame from the top)", byComponent, total, top);
         print("Hottest methods (self)", byTop, total, top);

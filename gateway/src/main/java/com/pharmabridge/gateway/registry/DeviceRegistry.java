@@ -26,9 +26,23 @@ import java.util.Map;
  * a new registry and {@link #save} writes it atomically, so a gateway reloading the file never sees half a write.
  */
 public final class DeviceRegistry {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+    /**
+     * SnakeYAML refuses documents over 3 M characters by default, about 17,000 devices: a site's registry is the
+     * operator's own file, so the limit is set where a registry of a million devices still loads.
+     */
+    static final int MAX_REGISTRY_CHARS = 512 * 1024 * 1024;
+
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .loaderOptions(registryLoaderOptions())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build());
+
+    private static org.yaml.snakeyaml.LoaderOptions registryLoaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+        options.setCodePointLimit(MAX_REGISTRY_CHARS);
+        return options;
+    }
 
     private final Map<String, DeviceType> types;
     private final Map<String, DeviceRecord> devices;

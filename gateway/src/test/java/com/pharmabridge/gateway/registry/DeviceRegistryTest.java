@@ -49,6 +49,23 @@ class DeviceRegistryTest {
     }
 
     @Test
+    void verifiesThatARegistryOfSixtyThousandDevicesSavesAndLoads() {
+        // A site's registry with tens of thousands of devices is several MB of YAML (SnakeYAML's default cap: 3 M).
+        Map<String, DeviceRecord> devices = new java.util.LinkedHashMap<>();
+        String token = TokenHasher.newToken();
+        for (int i = 0; i < 60_000; i++) {
+            String id = "sealer-" + i;
+            devices.put(id, new DeviceRecord(id, "sealer", Map.of("line", "line" + (i % 40), "plant", "chicago"),
+                    TokenHasher.hash(token), List.of(), List.of(), List.of(), false, "2026-12-04T00:00:00Z"));
+        }
+        new DeviceRegistry(Map.of("sealer", SEALER), devices).save(file());
+        DeviceRegistry loaded = DeviceRegistry.load(file());
+        assertThat(loaded.devices()).hasSize(60_000);
+        assertThat(loaded.device("sealer-59999").attributes()).containsEntry("line", "line39");
+        assertThat(TokenHasher.matches(token, loaded.device("sealer-59999").tokenHash())).isTrue();
+    }
+
+    @Test
     void verifiesThatTwoDevicesGetDifferentTokens() {
         DeviceRegistry.Registration a = addSealer(DeviceRegistry.empty(), "a");
         DeviceRegistry.Registration b = addSealer(a.registry(), "b");
