@@ -1,10 +1,8 @@
 package com.pharmabridge.gateway.bridge;
 
-import io.nats.client.impl.Headers;
-
 /** Receives the messages of a plain subscription made on an event loop's own NATS connection; runs on that loop. */
 @FunctionalInterface
 public interface CoreMessageHandler {
     /** {@code replyTo} and {@code headers} may be null. */
-    void onMessage(String subject, String replyTo, Headers headers, byte[] data);
+    void onMessage(String subject, String replyTo, ReceivedHeaders headers, byte[] data);
 }

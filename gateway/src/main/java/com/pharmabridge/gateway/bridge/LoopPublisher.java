@@ -7,7 +7,6 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import io.nats.client.support.IncomingHeadersProcessor;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -604,8 +603,7 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
             return; // unsubscribed while the server was already sending
         }
         try {
-            subscribed.receiver().onMessage(subject, replyTo, header == null ? null : new IncomingHeadersProcessor(header).getHeaders(),
-                    data);
+            subscribed.receiver().onMessage(subject, replyTo, ReceivedHeaders.of(header), data);
         } catch (RuntimeException e) {
             // One subscriber's failure must not drop the connection every device on this loop publishes through.
             LOG.error("Delivering a message on {} failed", subject, e);

@@ -5,7 +5,7 @@ import com.pharmabridge.gateway.bridge.StreamCatalog;
 import com.pharmabridge.protocol.EnvelopeWriter;
 import com.pharmabridge.protocol.MessageType;
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
+import com.pharmabridge.gateway.bridge.HeaderValues;
 
 import java.time.Instant;
 
@@ -17,16 +17,16 @@ final class Deliveries {
     }
 
     static String toEnvelope(Message message, String replyTo, String ackId) {
-        return toEnvelope(message.getSubject(), message.getHeaders(), message.getData(), replyTo, ackId);
+        return toEnvelope(message.getSubject(), HeaderValues.of(message.getHeaders()), message.getData(), replyTo, ackId);
     }
 
-    static String toEnvelope(String subject, Headers headers, byte[] data, String replyTo, String ackId) {
+    static String toEnvelope(String subject, HeaderValues headers, byte[] data, String replyTo, String ackId) {
         EnvelopeWriter writer = EnvelopeWriter.of(MessageType.MESSAGE, data == null ? 0 : data.length)
                 .subject(subject)
                 .dataPayload(data)
                 .field("timestamp", IsoInstant.format(Instant.now()));
         if (headers != null) {
-            writer.field("deviceId", headers.getFirst(PublishHeaders.DEVICE_ID));
+            writer.field("deviceId", headers.first(PublishHeaders.DEVICE_ID));
         }
         return writer.field("replyTo", replyTo).field("ackId", ackId).build();
     }
@@ -37,13 +37,14 @@ final class Deliveries {
      * JetStream publisher's PubAck inbox, which a device must never be able to answer. System subjects never.
      */
     static String replySubject(Message message, StreamCatalog streams) {
-        return replySubject(message.getSubject(), message.getReplyTo(), message.getHeaders(), message.isJetStream(),
+        return replySubject(message.getSubject(), message.getReplyTo(), HeaderValues.of(message.getHeaders()),
+                message.isJetStream(),
                 streams);
     }
 
-    static String replySubject(String subject, String replyTo, Headers headers, boolean jetStream,
+    static String replySubject(String subject, String replyTo, HeaderValues headers, boolean jetStream,
                                StreamCatalog streams) {
-        String stored = headers == null ? null : headers.getFirst(NatsBridge.REPLY_SUBJECT_HEADER);
+        String stored = headers == null ? null : headers.first(NatsBridge.REPLY_SUBJECT_HEADER);
         if (stored != null) {
             return stored.startsWith(INBOX_PREFIX) ? stored : null;
         }

@@ -1,13 +1,13 @@
 package com.pharmabridge.gateway.session;
 
 import com.pharmabridge.gateway.bridge.CoreMessageHandler;
+import com.pharmabridge.gateway.bridge.ReceivedHeaders;
 import com.pharmabridge.gateway.bridge.LoopSubscription;
 import com.pharmabridge.gateway.bridge.NatsBridge;
 import com.pharmabridge.protocol.MessageType;
 import io.nats.client.Message;
 import io.nats.client.MessageHandler;
 import io.nats.client.Subscription;
-import io.nats.client.impl.Headers;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -121,7 +121,7 @@ final class SharedSubscriptions {
 
         /** From the loop's own connection: every member is served by this loop. */
         @Override
-        public void onMessage(String subject, String replyTo, Headers headers, byte[] data) {
+        public void onMessage(String subject, String replyTo, ReceivedHeaders headers, byte[] data) {
             CoreSubscription[] now = members;
             if (now.length == 0) {
                 return;
