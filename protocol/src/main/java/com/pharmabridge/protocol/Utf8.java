@@ -10,47 +10,29 @@ public final class Utf8 {
 
     /** @return true when the range is valid UTF-8 and holds no NUL byte (never legal unescaped in JSON text) */
     public static boolean isValidJsonText(byte[] bytes, int offset, int length) {
+        return check(bytes, offset, length, false);
+    }
+
+    /** @return true when the range is valid UTF-8: decoding it to a string and encoding that again gives the same bytes */
+    public static boolean isValid(byte[] bytes, int offset, int length) {
+        return check(bytes, offset, length, true);
+    }
+
+    private static boolean check(byte[] bytes, int offset, int length, boolean nulAllowed) {
         int i = offset;
         int end = offset + length;
         while (i < end) {
             int b = bytes[i];
             if (b > 0) {
                 i++;
-                continue;
-            }
-            if (b == 0) {
-                return false;
-            }
-            int lead = b & 0xFF;
-            int needed;
-            int min;
-            if (lead >= 0xC2 && lead <= 0xDF) {
-                needed = 1;
-                min = 0x80;
-            } else if (lead >= 0xE0 && lead <= 0xEF) {
-                needed = 2;
-                min = 0x800;
-            } else if (lead >= 0xF0 && lead <= 0xF4) {
-                needed = 3;
-                min = 0x10000;
-            } else {
-                return false;
-            }
-            if (i + needed >= end) {
-                return false;
-            }
-            int codePoint = lead & (0x3F >> needed);
-            for (int k = 1; k <= needed; k++) {
-                int next = bytes[i + k] & 0xFF;
-                if ((next & 0xC0) != 0x80) {
+            } else if (b == 0) {
+                if (!nulAllowed) {
                     return false;
                 }
-                codePoint = (codePoint << 6) | (next & 0x3F);
-            }
-            if (codePoint < min || codePoint > 0x10FFFF || (codePoint >= 0xD800 && codePoint <= 0xDFFF)) {
+                i++;
+            } else if ((i = sequenceEnd(bytes, i, end)) < 0) {
                 return false;
             }
-            i += needed + 1;
         }
         return true;
     }

@@ -216,6 +216,29 @@ class EnvelopeWriterTest {
         assertThat(map.get("replyTo")).isEqualTo(value);
     }
 
+    @Property(tries = 2000)
+    void writesTheTextJacksonsQuotingWouldAndTheSameAsBytes(@ForAll("anyText") String value,
+                                                            @ForAll("anyBytes") byte[] data) {
+        StringBuilder quoted = new StringBuilder();
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value, quoted);
+        String expectedStart = "{\"type\":3,\"subject\":\"" + quoted + "\",\"payload\":";
+        String text = EnvelopeWriter.of(MessageType.MESSAGE, data.length).subject(value).dataPayload(data)
+                .field("replyTo", value).build();
+        assertThat(text).startsWith(expectedStart).endsWith(",\"replyTo\":\"" + quoted + "\"}");
+        byte[] utf8 = EnvelopeWriter.of(MessageType.MESSAGE, data.length).subject(value).dataPayload(data)
+                .field("replyTo", value).buildUtf8();
+        assertThat(utf8).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void growsPastItsSizeHint() {
+        String big = "x".repeat(5_000) + "\u00e9\"";
+        String json = EnvelopeWriter.of(MessageType.MESSAGE, 0).subject(big).rawPayload("[" + "1,".repeat(3_000) + "1]")
+                .build();
+        assertThat(parseObject(json).get("subject")).isEqualTo(big);
+        assertThat((List<?>) parseObject(json).get("payload")).hasSize(3_001);
+    }
+
     // ------------------------------------------------------------------------------------------- dataPayload
 
     @ParameterizedTest

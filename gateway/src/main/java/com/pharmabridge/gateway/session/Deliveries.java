@@ -17,10 +17,22 @@ final class Deliveries {
     }
 
     static String toEnvelope(Message message, String replyTo, String ackId) {
-        return toEnvelope(message.getSubject(), HeaderValues.of(message.getHeaders()), message.getData(), replyTo, ackId);
+        return envelope(message.getSubject(), HeaderValues.of(message.getHeaders()), message.getData(), replyTo, ackId)
+                .build();
     }
 
-    static String toEnvelope(String subject, HeaderValues headers, byte[] data, String replyTo, String ackId) {
+    /** As {@link #toEnvelope(Message, String, String)}, as the bytes of a frame, for many devices at once. */
+    static DirectFrames.Shared shared(Message message, String replyTo) {
+        return new DirectFrames.Shared(envelope(message.getSubject(), HeaderValues.of(message.getHeaders()),
+                message.getData(), replyTo, null).buildUtf8());
+    }
+
+    static DirectFrames.Shared shared(String subject, HeaderValues headers, byte[] data, String replyTo) {
+        return new DirectFrames.Shared(envelope(subject, headers, data, replyTo, null).buildUtf8());
+    }
+
+    private static EnvelopeWriter envelope(String subject, HeaderValues headers, byte[] data, String replyTo,
+                                           String ackId) {
         EnvelopeWriter writer = EnvelopeWriter.of(MessageType.MESSAGE, data == null ? 0 : data.length)
                 .subject(subject)
                 .dataPayload(data)
@@ -28,7 +40,7 @@ final class Deliveries {
         if (headers != null) {
             writer.field("deviceId", headers.first(PublishHeaders.DEVICE_ID));
         }
-        return writer.field("replyTo", replyTo).field("ackId", ackId).build();
+        return writer.field("replyTo", replyTo).field("ackId", ackId);
     }
 
     /**

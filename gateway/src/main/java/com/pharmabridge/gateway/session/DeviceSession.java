@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -348,16 +349,16 @@ public final class DeviceSession {
             return false;
         }
         messagesOut.incrementAndGet();
-        writeOrQueue(envelope.text(), envelope.utf8());
+        writeOrQueue(null, envelope);
         return true;
     }
 
-    /** Writes at once while nothing waits and the socket takes more; queues otherwise. */
-    private void writeOrQueue(String text, byte[] utf8) {
+    /** Writes at once while nothing waits and the socket takes more; queues otherwise. {@code text} or {@code shared}. */
+    private void writeOrQueue(String text, DirectFrames.Shared shared) {
         if ((outbound.isEmpty() && !writeQueueFull()) || writePastLimit) {
-            writeText(text, utf8);
+            writeText(text, shared == null ? null : shared.utf8());
         } else {
-            queue(text);
+            queue(shared == null ? text : shared.text());
         }
     }
 
@@ -424,7 +425,7 @@ public final class DeviceSession {
      * Writes one text message: gathered with the others of this turn of the loop and handed to the channel as one
      * buffer when the turn's tasks run (or sooner, past {@link #MAX_FRAMES_PER_WRITE_BYTES}, so Netty's writability
      * and so {@link #writeQueueFull()} still see a device that does not read). {@code utf8} is the text's bytes when
-     * already made. On the loop only.
+     * already made, and then {@code text} may be {@code null}. On the loop only.
      */
     private void writeText(String text, byte[] utf8) {
         io.vertx.core.net.impl.VertxConnection direct = directFrames;
@@ -433,13 +434,13 @@ public final class DeviceSession {
             return;
         }
         if (direct == null) {
-            socket.writeTextMessage(text);
+            socket.writeTextMessage(text != null ? text : new String(utf8, StandardCharsets.UTF_8));
             return;
         }
         int length = utf8 != null ? utf8.length : io.netty.buffer.ByteBufUtil.utf8Bytes(text);
         if (length > limits.maxFrameSize()) {
             writeFramesNow(); // Vert.x splits it into frames the device accepts; it must follow what came before
-            socket.writeTextMessage(text);
+            socket.writeTextMessage(text != null ? text : new String(utf8, StandardCharsets.UTF_8));
             return;
         }
         io.netty.buffer.ByteBuf frames = framesThisTurn;

@@ -55,10 +55,29 @@ final class DirectFrames {
         }
     }
 
-    /** An envelope built once for many devices (a fan-out), with its UTF-8 bytes made once too. Immutable. */
-    record Shared(String text, byte[] utf8) {
-        Shared(String text) {
-            this(text, text.getBytes(StandardCharsets.UTF_8));
+    /**
+     * An envelope built once for many devices (a fan-out) as the UTF-8 bytes of its frame. Its text is made only for a
+     * device whose queue it has to wait in; threads that race to make it make equal strings.
+     */
+    static final class Shared {
+        private final byte[] utf8;
+        private String text;
+
+        Shared(byte[] utf8) {
+            this.utf8 = utf8;
+        }
+
+        byte[] utf8() {
+            return utf8;
+        }
+
+        String text() {
+            String made = text;
+            if (made == null) {
+                made = new String(utf8, StandardCharsets.UTF_8);
+                text = made;
+            }
+            return made;
         }
     }
 }

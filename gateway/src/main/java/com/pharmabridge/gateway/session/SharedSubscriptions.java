@@ -108,12 +108,12 @@ final class SharedSubscriptions {
                 return;
             }
             String replyTo = Deliveries.replySubject(message, bridge.streams());
-            DirectFrames.Shared envelope = new DirectFrames.Shared(Deliveries.toEnvelope(message, replyTo, null));
+            DirectFrames.Shared envelope = Deliveries.shared(message, replyTo);
             for (CoreSubscription member : now) {
                 DeviceSession session = member.session();
                 session.onContext(() -> {
                     if (Deliveries.deliverUncounted(session, envelope, replyTo)) {
-                        session.services().metrics().sent(MessageType.MESSAGE, envelope.text().length());
+                        session.services().metrics().sent(MessageType.MESSAGE, envelope.utf8().length);
                     }
                 });
             }
@@ -127,15 +127,14 @@ final class SharedSubscriptions {
                 return;
             }
             String answerTo = Deliveries.replySubject(subject, replyTo, headers, false, bridge.streams());
-            DirectFrames.Shared envelope = new DirectFrames.Shared(
-                    Deliveries.toEnvelope(subject, headers, data, answerTo, null));
+            DirectFrames.Shared envelope = Deliveries.shared(subject, headers, data, answerTo);
             int delivered = 0;
             for (CoreSubscription member : now) {
                 if (Deliveries.deliverUncounted(member.session(), envelope, answerTo)) { // already on its loop
                     delivered++;
                 }
             }
-            now[0].session().services().metrics().sent(MessageType.MESSAGE, delivered, envelope.text().length());
+            now[0].session().services().metrics().sent(MessageType.MESSAGE, delivered, envelope.utf8().length);
         }
     }
 }
