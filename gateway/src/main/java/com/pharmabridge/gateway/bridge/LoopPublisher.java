@@ -482,14 +482,17 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         }
         int textEnd = lineEnd > start && inbound.getByte(lineEnd - 1) == '\r' ? lineEnd - 1 : lineEnd;
         String line = inbound.toString(start, textEnd - start, StandardCharsets.UTF_8);
-        String[] parts = line.split(" ");
-        String op = parts[0].toUpperCase(java.util.Locale.ROOT);
+        int words = splitAtSpaces(line);
+        String op = line.substring(0, wordEnds[0]).toUpperCase(java.util.Locale.ROOT);
         switch (op) {
             case "MSG", "HMSG" -> {
                 // MSG <subject> <sid> [reply-to] <size>; HMSG <subject> <sid> [reply-to] <header size> <size>
                 boolean withHeaders = op.equals("HMSG");
-                int total = Integer.parseInt(parts[parts.length - 1]);
-                int headerLength = withHeaders ? Integer.parseInt(parts[parts.length - 2]) : 0;
+                if (words < (withHeaders ? 5 : 4) || words > (withHeaders ? 6 : 5)) {
+                    throw new IOException("NATS sent a malformed " + op + ": " + abbreviate(line));
+                }
+                int total = number(line, words - 1);
+                int headerLength = withHeaders ? number(line, words - 2) : 0;
                 if (inbound.writerIndex() - (lineEnd + 1) < total + 2) {
                     return false; // the message body has not all arrived
                 }
@@ -497,11 +500,12 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
                 byte[] header = headerLength == 0 ? null : ByteBufUtil.getBytes(inbound, body, headerLength);
                 byte[] data = ByteBufUtil.getBytes(inbound, body + headerLength, total - headerLength);
                 inbound.readerIndex(body + total + 2);
-                String replyTo = parts.length == (withHeaders ? 6 : 5) ? parts[3] : null;
-                if (parts[2].equals("1")) {
-                    onReply(parts[1], header, data);
+                String replyTo = words == (withHeaders ? 6 : 5) ? word(line, 3) : null;
+                String subject = word(line, 1);
+                if (wordEnds[2] - wordEnds[1] == 2 && line.charAt(wordEnds[1] + 1) == '1') { // sid 1: the PubAck inbox
+                    onReply(subject, header, data);
                 } else {
-                    onMessage(parts[1], parts[2], replyTo, header, data);
+                    onMessage(subject, word(line, 2), replyTo, header, data);
                 }
                 return true;
             }
@@ -523,6 +527,38 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
         }
         inbound.readerIndex(lineEnd + 1);
         return true;
+    }
+
+    /** Where each word of the control line being read ends (the index of the space after it, or the line's end). */
+    private final int[] wordEnds = new int[8];
+
+    /**
+     * Splits a control line at single spaces, as {@code split(" ")} would for the at most 6 words of a MSG or HMSG
+     * (the words past the eighth are left in the last), without making the words the caller does not need.
+     *
+     * @return the number of words
+     */
+    private int splitAtSpaces(String line) {
+        int words = 0;
+        int from = 0;
+        while (words < wordEnds.length - 1) {
+            int space = line.indexOf(' ', from);
+            if (space < 0) {
+                break;
+            }
+            wordEnds[words++] = space;
+            from = space + 1;
+        }
+        wordEnds[words++] = line.length();
+        return words;
+    }
+
+    private String word(String line, int index) {
+        return line.substring(index == 0 ? 0 : wordEnds[index - 1] + 1, wordEnds[index]);
+    }
+
+    private int number(String line, int index) {
+        return Integer.parseInt(line, index == 0 ? 0 : wordEnds[index - 1] + 1, wordEnds[index], 10);
     }
 
     private void onInfo(String json) throws IOException {

