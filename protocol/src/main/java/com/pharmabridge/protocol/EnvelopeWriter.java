@@ -29,7 +29,7 @@ public final class EnvelopeWriter {
     }
 
     public static EnvelopeWriter of(MessageType type, int payloadSizeHint) {
-        return new EnvelopeWriter(type, 160 + payloadSizeHint);
+        return new EnvelopeWriter(type, 256 + payloadSizeHint); // subject, timestamp, device id and an inbox fit
     }
 
     /** Adds a string field; {@code null} values are left out. */
@@ -133,9 +133,41 @@ public final class EnvelopeWriter {
         }
     }
 
+    /**
+     * {@code text} (JSON, or JSON string content) as UTF-8. A lone surrogate has no UTF-8 form ({@code getBytes}
+     * would put a '?' in its place, silently changing a device's value): it is written as its JSON escape, which
+     * reads back as the same string. It can only stand inside a string literal, so the escape is always legal there.
+     */
     private void utf8(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (hasLoneSurrogate(text) ? escapeLoneSurrogates(text) : text).getBytes(StandardCharsets.UTF_8);
         put(bytes, 0, bytes.length);
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String escapeLoneSurrogates(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                out.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private void put(byte[] bytes, int offset, int count) {

@@ -231,6 +231,18 @@ class EnvelopeWriterTest {
     }
 
     @Test
+    void loneSurrogatesAreEscapedSoTheValueReadsBackUnchanged() {
+        for (String value : new String[]{"a\ud800", "\udc00b", "x\ud83d\ude00\ud83dy", "\u00e9\udfff\""}) {
+            EnvelopeWriter writer = EnvelopeWriter.of(MessageType.MESSAGE).correlationId(value);
+            byte[] utf8 = writer.rawPayload("[\"" + value.replace("\"", "\\\"") + "\"]").buildUtf8();
+            String json = new String(utf8, StandardCharsets.UTF_8);
+            assertThat(json.getBytes(StandardCharsets.UTF_8)).as("strict UTF-8, nothing replaced").isEqualTo(utf8);
+            assertThat(parseObject(json).get("correlationId")).isEqualTo(value);
+            assertThat(parseObject(json).get("payload")).isEqualTo(List.of(value));
+        }
+    }
+
+    @Test
     void growsPastItsSizeHint() {
         String big = "x".repeat(5_000) + "\u00e9\"";
         String json = EnvelopeWriter.of(MessageType.MESSAGE, 0).subject(big).rawPayload("[" + "1,".repeat(3_000) + "1]")

@@ -8,7 +8,7 @@ import java.util.List;
  * The header block of a message read from NATS ({@code NATS/1.0\r\nKey:value\r\n…\r\n}), searched only for the
  * values asked for. A delivery needs one or two of the eight headers a gateway publish carries; building jnats'
  * {@code Headers} for each (tokens, lists, a map, every key re-validated) was 40 % of what a round trip allocated.
- * Keys match exactly, as jnats' {@code getFirst}; values lose surrounding blanks. Not thread-safe; cheap to keep.
+ * Keys match exactly, as jnats' {@code getFirst}; keys and values are trimmed as jnats trims them. Cheap to keep.
  */
 public final class ReceivedHeaders implements HeaderValues {
     private final byte[] block;
@@ -42,7 +42,7 @@ public final class ReceivedHeaders implements HeaderValues {
                 break; // the blank line that ends the block
             }
             if (keyIs(name, line, end)) {
-                String value = value(line + name.length() + 1, end);
+                String value = value(line, end);
                 if (firstOnly) {
                     return List.of(value);
                 }
@@ -66,30 +66,56 @@ public final class ReceivedHeaders implements HeaderValues {
         return block.length;
     }
 
+    /** Whether the line's key, blanks around it ignored as jnats ignores them, is {@code name}. */
     private boolean keyIs(String name, int start, int end) {
-        int colon = start + name.length();
-        if (colon >= end || block[colon] != ':') {
+        int colon = colonIn(start, end);
+        if (colon < 0) {
+            return false;
+        }
+        int keyStart = skipBlanks(start, colon);
+        int keyEnd = colon;
+        while (keyEnd > keyStart && isBlank(block[keyEnd - 1])) {
+            keyEnd--;
+        }
+        if (keyEnd - keyStart != name.length()) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {
-            if (block[start + i] != name.charAt(i)) {
+            if (block[keyStart + i] != name.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    private String value(int start, int end) {
-        while (start < end && isBlank(block[start])) {
-            start++;
+    private int colonIn(int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (block[i] == ':') {
+                return i;
+            }
         }
-        while (end > start && isBlank(block[end - 1])) {
-            end--;
-        }
-        return new String(block, start, end - start, StandardCharsets.UTF_8);
+        return -1;
     }
 
+    /** The value after the line's colon, trimmed as {@code String.trim()} trims (every byte up to a space). */
+    private String value(int start, int end) {
+        int from = skipBlanks(colonIn(start, end) + 1, end);
+        int to = end;
+        while (to > from && isBlank(block[to - 1])) {
+            to--;
+        }
+        return new String(block, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    private int skipBlanks(int from, int end) {
+        while (from < end && isBlank(block[from])) {
+            from++;
+        }
+        return from;
+    }
+
+    /** Control characters and space: what jnats' trim of keys and values removes. */
     private static boolean isBlank(byte b) {
-        return b == ' ' || b == '\t';
+        return b >= 0 && b <= ' ';
     }
 }

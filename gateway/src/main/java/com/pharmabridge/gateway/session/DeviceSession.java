@@ -371,7 +371,12 @@ public final class DeviceSession {
     /** Writes at once while nothing waits and the socket takes more; queues otherwise. {@code text} or {@code shared}. */
     private void writeOrQueue(String text, DirectFrames.Shared shared) {
         if ((outbound.isEmpty() && !writeQueueFull()) || writePastLimit) {
-            writeText(text, shared == null ? null : shared.utf8());
+            if (shared == null) {
+                writeText(text, null);
+            } else { // the text only where Vert.x writes the frame, made once for all devices
+                boolean vertxWrites = directFrames == null || shared.utf8().length > limits.maxFrameSize();
+                writeText(vertxWrites ? shared.text() : null, shared.utf8());
+            }
         } else {
             queue(shared == null ? text : shared.text());
         }

@@ -36,6 +36,21 @@ class ReceivedHeadersTest {
         }
     }
 
+    /** Blocks jnats accepts from any publisher, with blanks and control characters where it trims them. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"NATS/1.0\r\nDevice-Id :dev-1\r\n\r\n",
+            "NATS/1.0\r\n\tDevice-Id:dev-1\r\n\r\n", "NATS/1.0\r\nDevice-Id:dev-1\u000b\r\n\r\n",
+            "NATS/1.0\r\nDevice-Id:\u0000dev-1\r\n\r\n", "NATS/1.0\r\nDevice-Id:dev-1\u001f\r\n\r\n",
+            "NATS/1.0\r\nReply-Subject: _INBOX.abc\u000b\r\n\r\n", "NATS/1.0\r\nDevice-Id:\t \r\n\r\n",
+            "NATS/1.0\r\nX:a:b\r\nDevice-Id::x\r\n\r\n"})
+    void answersAsJnatsWhereItTrimsKeysAndValues(String block) {
+        byte[] bytes = block.getBytes(StandardCharsets.ISO_8859_1);
+        Headers jnats = new IncomingHeadersProcessor(bytes).getHeaders();
+        for (String key : new String[]{"Device-Id", "Reply-Subject", "X"}) {
+            assertThat(ReceivedHeaders.of(bytes).first(key)).as(key).isEqualTo(jnats.getFirst(key));
+        }
+    }
+
     @Test
     void skipsTheStatusLineAndLinesWithoutAColon() {
         ReceivedHeaders headers = ReceivedHeaders.of(
@@ -60,7 +75,7 @@ class ReceivedHeadersTest {
     }
 
     private static String value(Random random) {
-        String alphabet = "abcXYZ019-_.:/ ";
+        String alphabet = "abcXYZ019-_.:/ \t\u000b\u0001";
         int length = 1 + random.nextInt(12);
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < length; i++) {
