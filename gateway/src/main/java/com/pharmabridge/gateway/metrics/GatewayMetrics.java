@@ -132,7 +132,8 @@ public final class GatewayMetrics {
         bytesIn = Counter.builder("gateway.bytes.received").baseUnit("bytes")
                 .description("WebSocket message bytes received from devices").register(registry);
         bytesOut = Counter.builder("gateway.bytes.sent").baseUnit("bytes")
-                .description("WebSocket message characters sent to devices (bytes for ASCII text)").register(registry);
+                .description("WebSocket message bytes sent to devices (UTF-8 bytes of shared deliveries, characters of the"
+                        + " rest: the same for ASCII text)").register(registry);
         outgoingDropped = Counter.builder("gateway.outgoing.dropped")
                 .description("Messages dropped because a device read too slowly").register(registry);
         durableDeliveries = Counter.builder("gateway.durable.deliveries")
