@@ -41,8 +41,9 @@ public final class ReceivedHeaders implements HeaderValues {
             if (end == line) {
                 break; // the blank line that ends the block
             }
-            if (keyIs(name, line, end)) {
-                String value = value(line, end);
+            int colon = colonIn(line, end);
+            if (colon >= 0 && keyIs(name, line, colon)) {
+                String value = value(colon + 1, end);
                 if (firstOnly) {
                     return List.of(value);
                 }
@@ -66,12 +67,8 @@ public final class ReceivedHeaders implements HeaderValues {
         return block.length;
     }
 
-    /** Whether the line's key, blanks around it ignored as jnats ignores them, is {@code name}. */
-    private boolean keyIs(String name, int start, int end) {
-        int colon = colonIn(start, end);
-        if (colon < 0) {
-            return false;
-        }
+    /** Whether the key before the line's colon, blanks around it ignored as jnats ignores them, is {@code name}. */
+    private boolean keyIs(String name, int start, int colon) {
         int keyStart = skipBlanks(start, colon);
         int keyEnd = colon;
         while (keyEnd > keyStart && isBlank(block[keyEnd - 1])) {
@@ -97,9 +94,9 @@ public final class ReceivedHeaders implements HeaderValues {
         return -1;
     }
 
-    /** The value after the line's colon, trimmed as {@code String.trim()} trims (every byte up to a space). */
+    /** The value from {@code start} (after the colon), trimmed as {@code String.trim()} trims (bytes up to a space). */
     private String value(int start, int end) {
-        int from = skipBlanks(colonIn(start, end) + 1, end);
+        int from = skipBlanks(start, end);
         int to = end;
         while (to > from && isBlank(block[to - 1])) {
             to--;

@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -445,7 +444,8 @@ public final class DeviceSession {
      * Writes one text message: gathered with the others of this turn of the loop and handed to the channel as one
      * buffer when the turn's tasks run (or sooner, past {@link #MAX_FRAMES_PER_WRITE_BYTES}, so Netty's writability
      * and so {@link #writeQueueFull()} still see a device that does not read). {@code utf8} is the text's bytes when
-     * already made, and then {@code text} may be {@code null}. On the loop only.
+     * already made, and then {@code text} may be {@code null} where the frame goes out directly (not where Vert.x
+     * writes it: without a direct connection or above the frame size). On the loop only.
      */
     private void writeText(String text, byte[] utf8) {
         io.vertx.core.net.impl.VertxConnection direct = directFrames;
@@ -454,13 +454,13 @@ public final class DeviceSession {
             return;
         }
         if (direct == null) {
-            socket.writeTextMessage(text != null ? text : new String(utf8, StandardCharsets.UTF_8));
+            socket.writeTextMessage(text);
             return;
         }
         int length = utf8 != null ? utf8.length : io.netty.buffer.ByteBufUtil.utf8Bytes(text);
         if (length > limits.maxFrameSize()) {
             writeFramesNow(); // Vert.x splits it into frames the device accepts; it must follow what came before
-            socket.writeTextMessage(text != null ? text : new String(utf8, StandardCharsets.UTF_8));
+            socket.writeTextMessage(text);
             return;
         }
         io.netty.buffer.ByteBuf frames = framesThisTurn;
