@@ -554,11 +554,15 @@ final class LoopPublisher extends ChannelInboundHandlerAdapter {
     }
 
     private String word(String line, int index) {
-        return line.substring(index == 0 ? 0 : wordEnds[index - 1] + 1, wordEnds[index]);
+        return line.substring(wordStart(index), wordEnds[index]);
     }
 
     private int number(String line, int index) {
-        return Integer.parseInt(line, index == 0 ? 0 : wordEnds[index - 1] + 1, wordEnds[index], 10);
+        return Integer.parseInt(line, wordStart(index), wordEnds[index], 10);
+    }
+
+    private int wordStart(int index) {
+        return index == 0 ? 0 : wordEnds[index - 1] + 1;
     }
 
     private void onInfo(String json) throws IOException {

@@ -70,10 +70,7 @@ public final class ReceivedHeaders implements HeaderValues {
     /** Whether the key before the line's colon, blanks around it ignored as jnats ignores them, is {@code name}. */
     private boolean keyIs(String name, int start, int colon) {
         int keyStart = skipBlanks(start, colon);
-        int keyEnd = colon;
-        while (keyEnd > keyStart && isBlank(block[keyEnd - 1])) {
-            keyEnd--;
-        }
+        int keyEnd = trimmedEnd(keyStart, colon);
         if (keyEnd - keyStart != name.length()) {
             return false;
         }
@@ -97,11 +94,14 @@ public final class ReceivedHeaders implements HeaderValues {
     /** The value from {@code start} (after the colon), trimmed as {@code String.trim()} trims (bytes up to a space). */
     private String value(int start, int end) {
         int from = skipBlanks(start, end);
-        int to = end;
-        while (to > from && isBlank(block[to - 1])) {
-            to--;
+        return new String(block, from, trimmedEnd(from, end) - from, StandardCharsets.UTF_8);
+    }
+
+    private int trimmedEnd(int from, int end) {
+        while (end > from && isBlank(block[end - 1])) {
+            end--;
         }
-        return new String(block, from, to - from, StandardCharsets.UTF_8);
+        return end;
     }
 
     private int skipBlanks(int from, int end) {

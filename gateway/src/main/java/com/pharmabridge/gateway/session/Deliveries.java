@@ -23,8 +23,7 @@ final class Deliveries {
 
     /** As {@link #toEnvelope(Message, String, String)}, as the bytes of a frame, for many devices at once. */
     static DirectFrames.Shared shared(Message message, String replyTo) {
-        return new DirectFrames.Shared(envelope(message.getSubject(), HeaderValues.of(message.getHeaders()),
-                message.getData(), replyTo, null).buildUtf8());
+        return shared(message.getSubject(), HeaderValues.of(message.getHeaders()), message.getData(), replyTo);
     }
 
     static DirectFrames.Shared shared(String subject, HeaderValues headers, byte[] data, String replyTo) {

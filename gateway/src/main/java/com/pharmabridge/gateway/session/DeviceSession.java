@@ -370,12 +370,7 @@ public final class DeviceSession {
     /** Writes at once while nothing waits and the socket takes more; queues otherwise. {@code text} or {@code shared}. */
     private void writeOrQueue(String text, DirectFrames.Shared shared) {
         if ((outbound.isEmpty() && !writeQueueFull()) || writePastLimit) {
-            if (shared == null) {
-                writeText(text, null);
-            } else { // the text only where Vert.x writes the frame, made once for all devices
-                boolean vertxWrites = directFrames == null || shared.utf8().length > limits.maxFrameSize();
-                writeText(vertxWrites ? shared.text() : null, shared.utf8());
-            }
+            writeText(text, shared);
         } else {
             queue(shared == null ? text : shared.text());
         }
@@ -443,24 +438,25 @@ public final class DeviceSession {
     /**
      * Writes one text message: gathered with the others of this turn of the loop and handed to the channel as one
      * buffer when the turn's tasks run (or sooner, past {@link #MAX_FRAMES_PER_WRITE_BYTES}, so Netty's writability
-     * and so {@link #writeQueueFull()} still see a device that does not read). {@code utf8} is the text's bytes when
-     * already made, and then {@code text} may be {@code null} where the frame goes out directly (not where Vert.x
-     * writes it: without a direct connection or above the frame size). On the loop only.
+     * and so {@link #writeQueueFull()} still see a device that does not read). Either {@code text} or a fan-out's
+     * {@code shared} envelope, whose bytes are already made (its text only where Vert.x writes the frame). On the loop
+     * only.
      */
-    private void writeText(String text, byte[] utf8) {
+    private void writeText(String text, DirectFrames.Shared shared) {
         io.vertx.core.net.impl.VertxConnection direct = directFrames;
         if (direct != null && !direct.channel().eventLoop().inEventLoop()) {
-            context.runOnContext(v -> writeText(text, utf8)); // the turn's buffer belongs to the loop
+            context.runOnContext(v -> writeText(text, shared)); // the turn's buffer belongs to the loop
             return;
         }
         if (direct == null) {
-            socket.writeTextMessage(text);
+            socket.writeTextMessage(shared == null ? text : shared.text());
             return;
         }
+        byte[] utf8 = shared == null ? null : shared.utf8();
         int length = utf8 != null ? utf8.length : io.netty.buffer.ByteBufUtil.utf8Bytes(text);
         if (length > limits.maxFrameSize()) {
             writeFramesNow(); // Vert.x splits it into frames the device accepts; it must follow what came before
-            socket.writeTextMessage(text);
+            socket.writeTextMessage(shared == null ? text : shared.text());
             return;
         }
         io.netty.buffer.ByteBuf frames = framesThisTurn;
