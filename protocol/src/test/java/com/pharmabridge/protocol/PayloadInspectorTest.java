@@ -1,6 +1,5 @@
 package com.pharmabridge.protocol;
 
-import com.fasterxml.jackson.core.JsonToken;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -15,17 +14,17 @@ class PayloadInspectorTest {
     private final List<String> calls = new ArrayList<>();
 
     /** Reads the payload to its last token and answers with the number of tokens it saw. */
-    private final PayloadInspector countTokens = (type, subject, parser) -> {
+    private final PayloadInspector countTokens = (type, subject, cursor) -> {
         calls.add(type + " " + subject);
         int tokens = 1;
-        if (parser.currentToken() == JsonToken.START_OBJECT || parser.currentToken() == JsonToken.START_ARRAY) {
+        if (cursor.token() == JsonCursor.START_OBJECT || cursor.token() == JsonCursor.START_ARRAY) {
             int depth = 1;
             while (depth > 0) {
-                JsonToken token = parser.nextToken();
+                byte token = cursor.next();
                 tokens++;
-                if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+                if (token == JsonCursor.START_OBJECT || token == JsonCursor.START_ARRAY) {
                     depth++;
-                } else if (token == JsonToken.END_OBJECT || token == JsonToken.END_ARRAY) {
+                } else if (token == JsonCursor.END_OBJECT || token == JsonCursor.END_ARRAY) {
                     depth--;
                 }
             }

@@ -19,7 +19,7 @@ import java.util.Set;
  * Checks a Publish payload against the JSON Schema its subject is bound to (first matching rule of
  * {@link ValidationConfig#rules()}) and, on serialization subjects, against the GS1 rules. Schemas are compiled once,
  * by {@link #create}. A schema whose keywords the {@link StreamingSchema} covers is first checked straight from the
- * frame's bytes with Jackson's streaming parser; only a payload that check does not find valid (or a subject with GS1
+ * frame's bytes (see {@link com.pharmabridge.protocol.JsonCursor}); only a payload that check does not find valid (or a subject with GS1
  * checks, or a schema it does not cover) is parsed into a Jackson tree and checked by the networknt validator, which
  * stays the reference and words every refusal. Subjects no rule matches are not parsed at all. Thread-safe.
  */
@@ -71,7 +71,7 @@ public final class PayloadValidator {
         for (int i = 0; i < rules.length; i++) {
             ValidationConfig.Rule rule = config.rules().get(i);
             SchemaCatalog.Compiled schema = compiled.computeIfAbsent(rule.schema(),
-                    name -> catalog.compileWithStreaming(name, MAPPER.getFactory()));
+                    catalog::compileWithStreaming);
             rules[i] = new CompiledRule(rule.subjects().toArray(String[]::new), rule.schema(), schema.schema(),
                     schema.streaming(), rule.schema().equals("batch-event"));
         }
@@ -151,7 +151,7 @@ public final class PayloadValidator {
     }
 
     private Object inspect(com.pharmabridge.protocol.MessageType type, String subject,
-                           com.fasterxml.jackson.core.JsonParser parser) throws IOException {
+                           com.pharmabridge.protocol.JsonCursor cursor) {
         if (type != com.pharmabridge.protocol.MessageType.PUBLISH && type != com.pharmabridge.protocol.MessageType.REQUEST) {
             return null;
         }
@@ -160,7 +160,7 @@ public final class PayloadValidator {
             return null;
         }
         String[] captured = new String[CheckedPayload.CAPTURED_FIELDS.length];
-        return new Inspected(rule, rule.streaming().checkInPlace(parser, CheckedPayload.CAPTURED_FIELDS, captured),
+        return new Inspected(rule, rule.streaming().checkInPlace(cursor, CheckedPayload.CAPTURED_FIELDS, captured),
                 captured);
     }
 

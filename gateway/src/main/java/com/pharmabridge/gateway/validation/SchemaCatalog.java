@@ -84,19 +84,15 @@ final class SchemaCatalog {
         return compileFile(schema).schema();
     }
 
-    /**
-     * As {@link #compile}, and also for the streaming fast path when the schema's keywords allow.
-     *
-     * @param parsers the factory the tree path parses payloads with
-     */
-    Compiled compileWithStreaming(String schema, com.fasterxml.jackson.core.JsonFactory parsers) {
+    /** As {@link #compile}, and also for the streaming fast path when the schema's keywords allow. */
+    Compiled compileWithStreaming(String schema) {
         if (ValidationConfig.isShipped(schema)) {
             Schema compiled = compile(schema);
             return new Compiled(compiled, StreamingSchema.compile(catalogueTrees.get(ID_PREFIX + schema),
-                    catalogueTrees::get, parsers));
+                    catalogueTrees::get));
         }
         FileSchema file = compileFile(schema);
-        return new Compiled(file.schema(), StreamingSchema.compile(file.streamingTree(), catalogueTrees::get, parsers));
+        return new Compiled(file.schema(), StreamingSchema.compile(file.streamingTree(), catalogueTrees::get));
     }
 
     private record FileSchema(Schema schema, JsonNode streamingTree) {

@@ -1,15 +1,12 @@
 package com.pharmabridge.gateway.validation;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.regex.RegularExpressions;
+import com.pharmabridge.protocol.JsonCursor;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.nio.CharBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +19,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A JSON Schema (draft 2020-12) compiled for checking a payload straight from Jackson's streaming parser: no tree,
+ * A JSON Schema (draft 2020-12) compiled for checking a payload straight from its bytes with a {@link JsonCursor}: no tree,
  * and numbers converted only where a bound or a type needs it. It covers a whitelist of keywords (see
  * {@link #SUPPORTED}); a schema using any other keyword, anywhere it can reach, gets none ({@link #compile} returns
  * {@code null}) and stays with the networknt validator.
@@ -31,7 +28,7 @@ import java.util.regex.Pattern;
  * networknt validator, which is the reference and words the errors. So VALID must never be said of a payload networknt
  * refuses (or that the tree parser refuses as JSON); UNSURE is said wherever agreement is not certain (repeated keys,
  * a float where only "integer" is allowed, a number equal to a bound after rounding, non-finite or overlong numbers,
- * numbers against a numeric enum or const, input the parser refuses). INVALID must be certain too, because {@code not},
+ * numbers against a numeric enum or const, input the cursor refuses). INVALID must be certain too, because {@code not},
  * {@code if}, {@code anyOf} and {@code oneOf} turn it into validity. Thread-safe.
  */
 final class StreamingSchema {
@@ -75,22 +72,18 @@ final class StreamingSchema {
     };
 
     private final Node root;
-    private final JsonFactory factory;
 
-    private StreamingSchema(Node root, JsonFactory factory) {
+    private StreamingSchema(Node root) {
         this.root = root;
-        this.factory = factory;
     }
 
     /**
      * @param schema    the schema's tree, as networknt compiled it
      * @param catalogue the trees of the catalogue's schemas by id ({@code urn:pharmabridge:schema:*}), or null
-     * @param parsers   the factory the tree parser uses, so that both read the same bytes the same way (a repeated key
-     *                  in a checked object makes the answer UNSURE: see FieldNames)
      * @return the compiled schema, or {@code null} when it (or anything it references) uses a keyword or form this
      * class does not support
      */
-    static StreamingSchema compile(JsonNode schema, Function<String, JsonNode> catalogue, JsonFactory parsers) {
+    static StreamingSchema compile(JsonNode schema, Function<String, JsonNode> catalogue) {
         JsonNode id = schema.get("$id");
         if (id != null && id.isTextual() && id.textValue().startsWith(SchemaCatalog.ID_PREFIX)
                 && (catalogue == null || catalogue.apply(id.textValue()) != schema)) {
@@ -100,7 +93,7 @@ final class StreamingSchema {
             Compiler compiler = new Compiler(catalogue);
             Node root = compiler.node(schema, schema, true);
             compiler.closeAll();
-            return new StreamingSchema(root, parsers);
+            return new StreamingSchema(root);
         } catch (RuntimeException e) {
             return null; // Unsupported, or a form networknt accepted that this class cannot read: leave it there
         }
@@ -114,49 +107,41 @@ final class StreamingSchema {
      * @return {@link #VALID}, {@link #INVALID} or {@link #UNSURE}
      */
     byte check(byte[] bytes, int offset, int length, String[] captureNames, String[] capture) {
-        try (JsonParser parser = factory.createParser(bytes, offset, length)) {
-            if (parser.nextToken() == null) {
-                return UNSURE; // empty: the tree path words it
-            }
-            byte outcome = evaluate(parser, new Node[]{root}, captureNames, capture)[0];
-            // Whatever follows the value is the tree parser's business (it ignores it); rare enough to leave to it.
-            if (parser.nextToken() != null) {
-                return UNSURE;
-            }
-            return outcome;
+        try {
+            // Empty, not JSON, or followed by more than white space (which the tree parser ignores): the tree path's.
+            JsonCursor cursor = new JsonCursor(bytes, offset, length);
+            cursor.next();
+            byte outcome = evaluate(cursor, new Node[]{root}, captureNames, capture)[0];
+            return cursor.next() == JsonCursor.END ? outcome : UNSURE;
         } catch (IOException | RuntimeException e) {
             return UNSURE;
         }
     }
 
     /**
-     * As {@link #check}, on a parser standing on the first token of the value inside a larger document (the envelope
+     * As {@link #check}, on a cursor standing on the first token of the value inside a larger document (the envelope
      * being decoded); leaves it on the value's last token whatever the answer.
      *
-     * @throws IOException when the value is not valid JSON: the document is refused as a whole
+     * @throws JsonCursor.Malformed when the value is not valid JSON: the document is refused as a whole
      */
-    byte checkInPlace(JsonParser parser, String[] captureNames, String[] capture) throws IOException {
-        JsonToken first = parser.currentToken();
-        com.fasterxml.jackson.core.JsonStreamContext outside = first == JsonToken.START_OBJECT
-                || first == JsonToken.START_ARRAY ? parser.getParsingContext().getParent() : null;
+    byte checkInPlace(JsonCursor cursor, String[] captureNames, String[] capture) {
+        byte first = cursor.token();
+        int outside = first == JsonCursor.START_OBJECT || first == JsonCursor.START_ARRAY ? cursor.depth() - 1 : -1;
         try {
-            return evaluate(parser, new Node[]{root}, captureNames, capture)[0];
-        } catch (com.fasterxml.jackson.core.JsonParseException
-                 | com.fasterxml.jackson.core.exc.StreamConstraintsException notJson) {
+            return evaluate(cursor, new Node[]{root}, captureNames, capture)[0];
+        } catch (JsonCursor.Malformed notJson) {
             throw notJson;
         } catch (IOException | RuntimeException gaveUp) {
             // Left for the tree path: step over the rest of the value, still checking it is JSON.
-            while (outside != null && parser.getParsingContext() != outside) {
-                if (parser.nextToken() == null) {
-                    throw new com.fasterxml.jackson.core.JsonParseException(parser, "Unexpected end of the value");
-                }
+            while (cursor.depth() > outside && outside >= 0) {
+                cursor.next();
             }
             return UNSURE;
         }
     }
 
     /** Evaluates the value starting at the parser's current token against each target; one outcome per target. */
-    private static byte[] evaluate(JsonParser parser, Node[] targets, String[] captureNames, String[] capture)
+    private static byte[] evaluate(JsonCursor cursor, Node[] targets, String[] captureNames, String[] capture)
             throws IOException {
         Entry[] flat;
         if (targets.length == 1) {
@@ -174,13 +159,13 @@ final class StreamingSchema {
             }
         }
         byte[] local = new byte[flat.length];
-        JsonToken token = parser.currentToken();
-        if (token == JsonToken.START_OBJECT) {
-            object(parser, flat, local, captureNames, capture);
-        } else if (token == JsonToken.START_ARRAY) {
-            array(parser, flat, local);
+        byte token = cursor.token();
+        if (token == JsonCursor.START_OBJECT) {
+            object(cursor, flat, local, captureNames, capture);
+        } else if (token == JsonCursor.START_ARRAY) {
+            array(cursor, flat, local);
         } else {
-            scalar(parser, token, flat, local);
+            scalar(cursor, token, flat, local);
         }
         byte[] outcomes = new byte[targets.length];
         int base = 0;
@@ -191,7 +176,7 @@ final class StreamingSchema {
         return outcomes;
     }
 
-    private static void object(JsonParser parser, Entry[] flat, byte[] local, String[] captureNames, String[] capture)
+    private static void object(JsonCursor cursor, Entry[] flat, byte[] local, String[] captureNames, String[] capture)
             throws IOException {
         long[] seen = null;
         for (int k = 0; k < flat.length; k++) {
@@ -204,14 +189,15 @@ final class StreamingSchema {
         Node[] children = new Node[flat.length];
         int[] owners = new int[flat.length];
         FieldNames names = new FieldNames();
-        String name;
-        while ((name = parser.nextFieldName()) != null) {
+        while (cursor.next() == JsonCursor.FIELD_NAME) {
+            String name = cursor.name();
             names.addOrGiveUp(name);
-            JsonToken value = parser.nextToken();
+            byte value = cursor.next();
             if (capture != null) {
                 for (int i = 0; i < captureNames.length; i++) {
                     if (captureNames[i].equals(name)) {
-                        capture[i] = value == JsonToken.VALUE_STRING || value.isNumeric() ? parser.getText() : null;
+                        capture[i] = value == JsonCursor.STRING || value == JsonCursor.INTEGER
+                                || value == JsonCursor.FLOAT ? cursor.text() : null;
                     }
                 }
             }
@@ -243,10 +229,10 @@ final class StreamingSchema {
                 owners[count++] = k;
             }
             if (count == 0) {
-                skip(parser);
+                skip(cursor);
             } else {
                 Node[] targets = count == children.length ? children : java.util.Arrays.copyOf(children, count);
-                byte[] outcomes = evaluate(parser, targets, null, null);
+                byte[] outcomes = evaluate(cursor, targets, null, null);
                 for (int i = 0; i < count; i++) {
                     local[owners[i]] = and(local[owners[i]], outcomes[i]);
                 }
@@ -296,14 +282,14 @@ final class StreamingSchema {
         }
     }
 
-    private static void array(JsonParser parser, Entry[] flat, byte[] local) throws IOException {
+    private static void array(JsonCursor cursor, Entry[] flat, byte[] local) throws IOException {
         for (int k = 0; k < flat.length; k++) {
             local[k] = flat[k].node.start(ARRAY);
         }
         Node[] children = new Node[flat.length];
         int[] owners = new int[flat.length];
         int size = 0;
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
+        while (cursor.next() != JsonCursor.END_ARRAY) {
             size++;
             int count = 0;
             for (int k = 0; k < flat.length; k++) {
@@ -319,10 +305,10 @@ final class StreamingSchema {
                 owners[count++] = k;
             }
             if (count == 0) {
-                skip(parser);
+                skip(cursor);
             } else {
                 Node[] targets = count == children.length ? children : java.util.Arrays.copyOf(children, count);
-                byte[] outcomes = evaluate(parser, targets, null, null);
+                byte[] outcomes = evaluate(cursor, targets, null, null);
                 for (int i = 0; i < count; i++) {
                     local[owners[i]] = and(local[owners[i]], outcomes[i]);
                 }
@@ -336,31 +322,31 @@ final class StreamingSchema {
         }
     }
 
-    private static void scalar(JsonParser parser, JsonToken token, Entry[] flat, byte[] local) throws IOException {
-        Value value = new Value(parser, token);
+    private static void scalar(JsonCursor cursor, byte token, Entry[] flat, byte[] local) throws IOException {
+        Value value = new Value(cursor, token);
         for (int k = 0; k < flat.length; k++) {
             local[k] = flat[k].node.checkScalar(value);
         }
     }
 
     /**
-     * Steps over a value no schema looks at, forcing what the tree parser would do with it: every string decoded
-     * (so malformed UTF-8 is found as the tree parser finds it), every number's length checked.
+     * Steps over a value no schema looks at (the cursor checks it is JSON in UTF-8), leaving very long strings and
+     * numbers to the tree parser as {@link Value} does.
      */
-    private static void skip(JsonParser parser) throws IOException {
+    private static void skip(JsonCursor cursor) throws IOException {
         int depth = 0;
-        JsonToken token = parser.currentToken();
+        byte token = cursor.token();
         while (true) {
             switch (token) {
-                case START_OBJECT, START_ARRAY -> depth++;
-                case END_OBJECT, END_ARRAY -> depth--;
-                case VALUE_STRING -> {
-                    if (parser.getTextLength() > MAX_STRING_CHARS) {
+                case JsonCursor.START_OBJECT, JsonCursor.START_ARRAY -> depth++;
+                case JsonCursor.END_OBJECT, JsonCursor.END_ARRAY -> depth--;
+                case JsonCursor.STRING -> {
+                    if (cursor.rawTextLength() > MAX_STRING_CHARS) {
                         throw GIVE_UP;
                     }
                 }
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                    if (parser.getTextLength() > MAX_NUMBER_TEXT) {
+                case JsonCursor.INTEGER, JsonCursor.FLOAT -> {
+                    if (cursor.tokenEnd() - cursor.tokenStart() > MAX_NUMBER_TEXT) {
                         throw GIVE_UP;
                     }
                 }
@@ -370,10 +356,7 @@ final class StreamingSchema {
             if (depth == 0) {
                 return;
             }
-            token = parser.nextToken();
-            if (token == null) {
-                throw GIVE_UP;
-            }
+            token = cursor.next();
         }
     }
 
@@ -439,57 +422,47 @@ final class StreamingSchema {
         return a == INVALID || b == INVALID ? INVALID : a == UNSURE || b == UNSURE ? UNSURE : VALID;
     }
 
-    /** The scalar at the parser's current token, read lazily (text, double) and at most once. */
+    /** The scalar at the cursor's current token, read lazily (text, double) and at most once. */
     private static final class Value {
-        final JsonParser parser;
+        final JsonCursor cursor;
         final int kind;
-        private String string;
         private double number;
         private boolean numberRead;
 
-        Value(JsonParser parser, JsonToken token) throws IOException {
-            this.parser = parser;
+        Value(JsonCursor cursor, byte token) throws IOException {
+            this.cursor = cursor;
             switch (token) {
-                case VALUE_STRING -> {
+                case JsonCursor.STRING -> {
                     kind = STRING;
-                    if (parser.getTextLength() > MAX_STRING_CHARS) {
+                    // Bytes as written are at least as many as the characters they decode to.
+                    if (cursor.rawTextLength() > MAX_STRING_CHARS) {
                         throw GIVE_UP;
                     }
                 }
-                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
-                    kind = token == JsonToken.VALUE_NUMBER_INT ? INTEGER : NUMBER;
-                    char[] text = parser.getTextCharacters();
-                    int start = parser.getTextOffset();
-                    int length = parser.getTextLength();
-                    if (length > MAX_NUMBER_TEXT) {
+                case JsonCursor.INTEGER, JsonCursor.FLOAT -> {
+                    kind = token == JsonCursor.INTEGER ? INTEGER : NUMBER;
+                    if (cursor.tokenEnd() - cursor.tokenStart() > MAX_NUMBER_TEXT) {
                         throw GIVE_UP;
                     }
-                    if (kind == NUMBER) {
-                        for (int i = start; i < start + length; i++) {
-                            // Only an exponent can overflow a double here; the tree would hold Infinity, which
-                            // networknt treats as no number at all.
-                            if ((text[i] == 'e' || text[i] == 'E') && !Double.isFinite(doubleValue())) {
-                                throw GIVE_UP;
-                            }
-                        }
+                    // Only an exponent can overflow a double here; the tree would hold Infinity, which networknt
+                    // treats as no number at all.
+                    if (kind == NUMBER && !Double.isFinite(doubleValue())) {
+                        throw GIVE_UP;
                     }
                 }
-                case VALUE_TRUE, VALUE_FALSE -> kind = BOOLEAN;
-                case VALUE_NULL -> kind = NULL;
+                case JsonCursor.TRUE, JsonCursor.FALSE -> kind = BOOLEAN;
+                case JsonCursor.NULL -> kind = NULL;
                 default -> throw GIVE_UP;
             }
         }
 
-        String string() throws IOException {
-            if (string == null) {
-                string = parser.getText();
-            }
-            return string;
+        String string() {
+            return cursor.text(); // decoded once by the cursor
         }
 
-        double doubleValue() throws IOException {
+        double doubleValue() {
             if (!numberRead) {
-                number = parser.getDoubleValue();
+                number = cursor.doubleValue();
                 numberRead = true;
             }
             return number;
@@ -521,12 +494,13 @@ final class StreamingSchema {
         byte check(Value number) throws IOException {
             int sign; // value compared to the bound
             if (number.kind == INTEGER) {
-                if (number.parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    sign = new BigDecimal(number.parser.getBigIntegerValue()).compareTo(value);
+                JsonCursor cursor = number.cursor;
+                if (cursor.integerSize() == JsonCursor.BIG) {
+                    sign = new BigDecimal(cursor.bigIntegerValue()).compareTo(value);
                 } else if (fitsLong) {
-                    sign = Long.compare(number.parser.getLongValue(), longValue);
+                    sign = Long.compare(cursor.longValue(), longValue);
                 } else {
-                    sign = BigDecimal.valueOf(number.parser.getLongValue()).compareTo(value);
+                    sign = BigDecimal.valueOf(cursor.longValue()).compareTo(value);
                 }
             } else {
                 if (integerTyped) {
@@ -561,20 +535,13 @@ final class StreamingSchema {
          */
         private volatile String lastFound;
 
-        boolean patternFound(char[] text, int offset, int length) {
-            String last = lastFound;
-            if (last != null && last.length() == length) {
-                int i = 0;
-                while (i < length && last.charAt(i) == text[offset + i]) {
-                    i++;
-                }
-                if (i == length) {
-                    return true;
-                }
+        boolean patternFound(String text) {
+            if (text.equals(lastFound)) {
+                return true;
             }
-            boolean found = pattern.matcher(CharBuffer.wrap(text, offset, length)).find();
-            if (found && length <= 256) {
-                lastFound = new String(text, offset, length);
+            boolean found = pattern.matcher(text).find();
+            if (found && text.length() <= 256) {
+                lastFound = text;
             }
             return found;
         }
@@ -637,16 +604,14 @@ final class StreamingSchema {
                 }
             }
             if (kind == STRING) {
-                JsonParser parser = value.parser;
                 if (minLength >= 0 || maxLength >= 0) {
-                    int points = Character.codePointCount(parser.getTextCharacters(), parser.getTextOffset(),
-                            parser.getTextLength());
+                    String text = value.string();
+                    int points = text.codePointCount(0, text.length());
                     if (points < minLength || (maxLength >= 0 && points > maxLength)) {
                         return INVALID;
                     }
                 }
-                if (pattern != null && !patternFound(parser.getTextCharacters(), parser.getTextOffset(),
-                        parser.getTextLength())) {
+                if (pattern != null && !patternFound(value.string())) {
                     return INVALID;
                 }
             } else if ((kind == INTEGER || kind == NUMBER) && bounds != null) {
@@ -670,7 +635,7 @@ final class StreamingSchema {
             return switch (value.kind) {
                 case INTEGER, NUMBER -> numbers ? UNSURE : INVALID; // numeric equality is networknt's to judge
                 case STRING -> values.contains(value.string()) ? VALID : INVALID;
-                case BOOLEAN -> values.contains(value.parser.currentToken() == JsonToken.VALUE_TRUE
+                case BOOLEAN -> values.contains(value.cursor.token() == JsonCursor.TRUE
                         ? Boolean.TRUE : Boolean.FALSE) ? VALID : INVALID;
                 default -> values.contains(NULL_VALUE) ? VALID : INVALID;
             };

@@ -70,6 +70,7 @@ class StreamingSchemaDifferentialTest {
      * Counts over the whole run: [cases, fast valid, fast invalid, fast unsure, networknt refused, networknt accepted
      * but fast unsure].
      */
+    private static final com.pharmabridge.protocol.EnvelopeDecoder ENVELOPES = new com.pharmabridge.protocol.EnvelopeDecoder();
     private static final AtomicLongArray COUNTS = new AtomicLongArray(6);
     /** A few of the payloads networknt accepted that the fast path was unsure of, to see why. */
     private static final List<String> UNSURE_ACCEPTED = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -235,6 +236,21 @@ class StreamingSchemaDifferentialTest {
         }
         String what = subject + " " + payload;
         assertThat(production).as("verdict, as the tree path words it, of " + what).isEqualTo(reference);
+        // As the gateway does it: the payload checked in place while the envelope around it is decoded.
+        byte[] frame = ("{\"type\":0,\"subject\":\"" + subject + "\",\"payload\":" + payload + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        com.pharmabridge.protocol.Envelope envelope;
+        try {
+            envelope = ENVELOPES.decode(frame, 0, frame.length, validator.inspector());
+        } catch (com.pharmabridge.protocol.EnvelopeDecodeException notJson) {
+            // Only a payload that is no JSON value on its own (trailing content the tree parser ignores included)
+            assertThat(fast).as("fast path on a payload the envelope refuses: " + what).isNotEqualTo(StreamingSchema.VALID);
+            return;
+        }
+        assertThat(envelope.inspection()).as(what).isNotNull();
+        String inPlace = verdict(() -> validator.validate(subject, frame, envelope.payloadOffset(),
+                envelope.payloadLength(), envelope.inspection()));
+        assertThat(inPlace).as("verdict with the payload checked in place, of " + what).isEqualTo(reference);
         if (fast == StreamingSchema.VALID) {
             assertThat(reference).as("fast path said valid; networknt: " + what).isNull();
         } else if (fast == StreamingSchema.INVALID) {
