@@ -578,34 +578,56 @@ public final class JsonCursor {
     }
 
     /**
-     * Field names without escapes by their bytes: devices send the same few names in every message. Direct-mapped;
-     * shared by all threads (an entry is immutable, so a race only costs a lookup's allocation).
+     * Field names without escapes by their bytes: devices send the same few names in every message. Two-way
+     * set-associative, so two names of one payload that share a set do not evict each other on every message; shared by
+     * all threads (an entry is immutable, so a race costs at most a lookup's allocation).
      */
     private static final class NameCache {
-        private static final int SIZE = 1024;
+        private static final int SETS = 512;
         private static final int MAX_NAME = 64;
-        private static final Entry[] ENTRIES = new Entry[SIZE];
+        private static final Entry[] ENTRIES = new Entry[SETS * 2];
 
-        private record Entry(byte[] bytes, String name) {
+        private record Entry(byte[] bytes, int hash, String name) {
+            boolean holds(byte[] data, int from, int length, int hash) {
+                if (this.hash != hash || bytes.length != length) {
+                    return false;
+                }
+                for (int i = 0; i < length; i++) { // names are short: a plain loop beats Arrays.equals' set-up
+                    if (bytes[i] != data[from + i]) {
+                        return false;
+                    }
+                }
+                return true;
+            }
         }
 
         static String lookup(byte[] data, int from, int to, boolean nonAscii) {
             int length = to - from;
             if (length > MAX_NAME) {
-                return new String(data, from, length, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+                return decode(data, from, length, nonAscii);
             }
             int hash = length;
             for (int i = from; i < to; i++) {
                 hash = 31 * hash + data[i];
             }
-            int slot = (hash ^ (hash >>> 16)) & (SIZE - 1);
-            Entry entry = ENTRIES[slot];
-            if (entry != null && java.util.Arrays.equals(entry.bytes, 0, entry.bytes.length, data, from, to)) {
-                return entry.name;
+            int first = ((hash * 0x9E3779B9) >>> 23) << 1; // Fibonacci hashing: short names differ in low bits only
+            Entry a = ENTRIES[first];
+            if (a != null && a.holds(data, from, length, hash)) {
+                return a.name;
             }
-            String name = new String(data, from, length, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            ENTRIES[slot] = new Entry(java.util.Arrays.copyOfRange(data, from, to), name);
+            Entry b = ENTRIES[first + 1];
+            if (b != null && b.holds(data, from, length, hash)) {
+                return b.name;
+            }
+            String name = decode(data, from, length, nonAscii);
+            // The newest goes first, the one it displaces second: a set keeps its two most recent names.
+            ENTRIES[first + 1] = a;
+            ENTRIES[first] = new Entry(java.util.Arrays.copyOfRange(data, from, to), hash, name);
             return name;
+        }
+
+        private static String decode(byte[] data, int from, int length, boolean nonAscii) {
+            return new String(data, from, length, nonAscii ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         }
     }
 }
