@@ -38,6 +38,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.pharmabridge.gateway.logging.MessageLogContext;
 
 import java.util.List;
 import java.util.Set;
@@ -71,6 +72,7 @@ public final class GatewayServer implements AutoCloseable {
 
     public static GatewayServer start(GatewayConfig config) throws Exception {
         useNettyPooledAllocator();
+        MessageLogContext.install();
         int loops = config.gateway().eventLoops() > 0 ? config.gateway().eventLoops()
                 : Math.max(1, Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));

@@ -6,7 +6,7 @@ import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.ProtocolException;
 import com.pharmabridge.protocol.Sha256;
 import com.pharmabridge.gateway.bridge.NatsHeaders;
-import org.slf4j.MDC;
+import com.pharmabridge.gateway.logging.MessageLogContext;
 
 import java.time.Instant;
 
@@ -47,20 +47,20 @@ final class PublishHeaders {
         if (envelope.timestamp() != null) {
             headers.putVerified(DEVICE_TIMESTAMP, headerValue(envelope.timestamp(), "timestamp"));
             if (batchId != null) {
-                MDC.put("batch_id", headerValue(batchId, "payload.batchId"));
+                MessageLogContext.batch(headerValue(batchId, "payload.batchId"));
             }
             flagClockSkew(session, envelope.timestamp(), headers);
         }
         if (batchId != null) {
             headers.putVerified(BATCH_ID, headerValue(batchId, "payload.batchId"));
-            MDC.put("batch_id", batchId);
+            MessageLogContext.batch(batchId);
         } else {
             // Every record belongs to a batch: one that names none gets its line's running batch, marked as such.
             String lineBatch = session.services().batches().activeBatch(device.attributes());
             if (lineBatch != null) {
                 headers.put(BATCH_ID, lineBatch);
                 headers.put(BATCH_ID_SOURCE, "line");
-                MDC.put("batch_id", lineBatch);
+                MessageLogContext.batch(lineBatch);
             }
         }
         if (envelope.correlationId() != null) {

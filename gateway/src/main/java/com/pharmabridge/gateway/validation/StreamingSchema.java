@@ -255,6 +255,8 @@ final class StreamingSchema {
     private static final class FieldNames {
         private static final int SCAN_LIMIT = 16;
         private String[] names = new String[8];
+        /** The names' hashes, compared first: the cursor's cached names carry theirs, so no text is compared. */
+        private int[] hashes = new int[8];
         private int size;
         private java.util.HashSet<String> many;
 
@@ -265,8 +267,9 @@ final class StreamingSchema {
                 }
                 return;
             }
+            int hash = name.hashCode();
             for (int i = 0; i < size; i++) {
-                if (names[i].equals(name)) {
+                if (hashes[i] == hash && names[i].equals(name)) {
                     throw GIVE_UP;
                 }
             }
@@ -277,7 +280,9 @@ final class StreamingSchema {
             }
             if (size == names.length) {
                 names = java.util.Arrays.copyOf(names, SCAN_LIMIT);
+                hashes = java.util.Arrays.copyOf(hashes, SCAN_LIMIT);
             }
+            hashes[size] = hash;
             names[size++] = name;
         }
     }
