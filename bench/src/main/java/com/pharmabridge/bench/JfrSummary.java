@@ -56,6 +56,8 @@ public final class JfrSummary implements Callable<Integer> {
             new String[]{"java.security", "SHA-256 (JDK)"},
             new String[]{"ch.qos.logback", "logging"},
             new String[]{"org.slf4j", "logging"},
+            new String[]{"com.pharmabridge.protocol.JsonCursor", "JSON cursor (envelope and payload tokens)"},
+            new String[]{"com.pharmabridge.gateway.validation.StreamingSchema", "streaming schema check"},
             new String[]{"com.pharmabridge", "gateway code"},
             new String[]{"java.time", "java.time"},
             new String[]{"sun.nio", "JDK NIO"},
