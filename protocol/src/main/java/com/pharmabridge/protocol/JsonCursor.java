@@ -66,6 +66,10 @@ public final class JsonCursor {
     private boolean escaped;
     private boolean nonAscii;
     private boolean negative;
+    /** The plain name's hash as {@link NameCache} computes it, or {@link #NO_HASH}. */
+    private int nameHash;
+    private static final int NO_HASH = 0x80000000;
+    private boolean exponent;
     private String text;
 
     public JsonCursor(byte[] data, int offset, int length) {
@@ -188,7 +192,22 @@ public final class JsonCursor {
             throw fail("Expected a field name in double quotes", pos);
         }
         int start = pos;
-        pos = string(pos);
+        // Most names are plain ASCII: hashed for the name cache while they are scanned, in one pass.
+        int i = pos + 1;
+        int hash = 0;
+        while (i < end && PLAIN[data[i] & 0xFF]) {
+            hash = 31 * hash + data[i];
+            i++;
+        }
+        if (i < end && data[i] == '"') {
+            escaped = false;
+            nonAscii = false;
+            nameHash = hash;
+            pos = i + 1;
+        } else {
+            pos = string(pos);
+            nameHash = NO_HASH;
+        }
         if (pos - start - 2 > limits.maxNameBytes()) {
             throw fail("Field name longer than " + limits.maxNameBytes() + " bytes", start);
         }
@@ -280,7 +299,8 @@ public final class JsonCursor {
             pos = after;
             fraction = true;
         }
-        if (pos < end && (data[pos] == 'e' || data[pos] == 'E')) {
+        exponent = pos < end && (data[pos] == 'e' || data[pos] == 'E');
+        if (exponent) {
             pos++;
             if (pos < end && (data[pos] == '+' || data[pos] == '-')) {
                 pos++;
@@ -306,12 +326,24 @@ public final class JsonCursor {
         return i;
     }
 
+    /** Printable ASCII but the quote and the backslash: a string's bytes that need no further look. */
+    private static final boolean[] PLAIN = new boolean[256];
+
+    static {
+        for (int b = 0x20; b < 0x80; b++) {
+            PLAIN[b] = b != '"' && b != '\\';
+        }
+    }
+
     /** A string from its opening quote: the index after its closing quote. Sets {@link #escaped}, {@link #nonAscii}. */
     private int string(int i) {
         boolean anyEscape = false;
         boolean anyNonAscii = false;
         i++;
         while (true) {
+            while (i < end && PLAIN[data[i] & 0xFF]) {
+                i++;
+            }
             if (i >= end) {
                 throw fail("Unexpected end of input in a string", i);
             }
@@ -396,6 +428,11 @@ public final class JsonCursor {
         return tokenEnd - tokenStart - 2;
     }
 
+    /** Whether the current number has an exponent (only such a number can be too large for a double). */
+    public boolean hasExponent() {
+        return exponent;
+    }
+
     /** Whether the current string or field name has escapes (its bytes are not its text). */
     public boolean hasEscapes() {
         return escaped;
@@ -407,7 +444,7 @@ public final class JsonCursor {
      */
     public String name() {
         if (text == null) {
-            text = escaped ? decode() : NameCache.lookup(data, tokenStart + 1, tokenEnd - 1, nonAscii);
+            text = escaped ? decode() : NameCache.lookup(data, tokenStart + 1, tokenEnd - 1, nonAscii, nameHash);
         }
         return text;
     }
@@ -601,14 +638,17 @@ public final class JsonCursor {
             }
         }
 
-        static String lookup(byte[] data, int from, int to, boolean nonAscii) {
+        /** @param hash the name's bytes hashed ({@code h = 31 * h + b} from 0), or {@link #NO_HASH} */
+        static String lookup(byte[] data, int from, int to, boolean nonAscii, int hash) {
             int length = to - from;
             if (length > MAX_NAME) {
                 return decode(data, from, length, nonAscii);
             }
-            int hash = length;
-            for (int i = from; i < to; i++) {
-                hash = 31 * hash + data[i];
+            if (hash == NO_HASH) {
+                hash = 0;
+                for (int i = from; i < to; i++) {
+                    hash = 31 * hash + data[i];
+                }
             }
             int first = ((hash * 0x9E3779B9) >>> 23) << 1; // Fibonacci hashing: short names differ in low bits only
             Entry a = ENTRIES[first];

@@ -451,7 +451,7 @@ final class StreamingSchema {
                     }
                     // Only an exponent can overflow a double here; the tree would hold Infinity, which networknt
                     // treats as no number at all.
-                    if (kind == NUMBER && !Double.isFinite(doubleValue())) {
+                    if (kind == NUMBER && cursor.hasExponent() && !Double.isFinite(doubleValue())) {
                         throw GIVE_UP;
                     }
                 }
