@@ -45,7 +45,7 @@ public final class EnvelopeDecoder {
         private final byte[] frame;
         String correlationId;
         String subject;
-        private Integer typeCode;
+        private int typeCode = -1; // -1: no usable type read
         private boolean typeInvalid;
         private String timestamp;
         private String replyTo;
@@ -88,7 +88,7 @@ public final class EnvelopeDecoder {
             // The cursor refuses anything but '}' here, and anything but white space after it.
             cursor.next();
             if (problem == null) {
-                if (typeCode == null && !typeInvalid) {
+                if (typeCode < 0 && !typeInvalid) {
                     problem = "Missing field 'type'";
                 } else if (typeInvalid || MessageType.fromCode(typeCode) == null) {
                     problem = "Unknown message type";
@@ -109,10 +109,10 @@ public final class EnvelopeDecoder {
         private void readType(JsonCursor cursor, byte value) {
             if (value == JsonCursor.INTEGER && cursor.integerSize() == JsonCursor.FITS_INT) {
                 typeCode = cursor.intValue();
-                typeInvalid = false;
+                typeInvalid = typeCode < 0;
             } else {
                 cursor.skipChildren();
-                typeCode = null;
+                typeCode = -1;
                 typeInvalid = true;
             }
         }
@@ -138,7 +138,7 @@ public final class EnvelopeDecoder {
         private void readPayload(JsonCursor cursor, byte value) {
             int start = cursor.tokenStart();
             inspection = null;
-            MessageType type = typeCode == null || typeInvalid ? null : MessageType.fromCode(typeCode);
+            MessageType type = typeCode < 0 || typeInvalid ? null : MessageType.fromCode(typeCode);
             if (inspector != null && type != null && subject != null) {
                 inspection = inspector.inspect(type, subject, cursor);
                 inspectedType = type;
