@@ -228,11 +228,12 @@ public final class DeviceSession {
 
     /**
      * The message's bytes: for a message of one frame the array Vert.x already copied the frame into (nothing else
-     * holds or reuses it), otherwise a copy. One copy less per message (~5 % of what a round trip allocated).
+     * holds or reuses it), otherwise a copy. One copy less per message (~5 % of what a round trip allocated). The
+     * buffer is looked at through {@code byteBuf()}: {@code getByteBuf()} makes a slice of it each time (3 % of a loop).
      */
     private static byte[] bytesOf(Buffer message) {
-        if (message instanceof io.vertx.core.internal.buffer.BufferInternal internal) {
-            io.netty.buffer.ByteBuf buffer = internal.getByteBuf();
+        if (message instanceof io.vertx.core.buffer.impl.BufferImpl impl) {
+            io.netty.buffer.ByteBuf buffer = impl.byteBuf();
             if (buffer.hasArray() && buffer.arrayOffset() + buffer.readerIndex() == 0
                     && buffer.array().length == buffer.readableBytes()) {
                 return buffer.array();
