@@ -228,31 +228,17 @@ public final class PayloadValidator {
     }
 
     /** What applies to a subject: its rule (or null) and whether the GS1 checks do. */
-    private record SubjectRules(String subject, CompiledRule rule, boolean gs1) {
+    private record SubjectRules(CompiledRule rule, boolean gs1) {
     }
 
-    /**
-     * {@link #ruleFor} and {@link #gs1Applies} of recently seen subjects: matching every rule's patterns for every
-     * message was 4 % of an event loop's time, and a device publishes to the same few subjects. Two-way set-associative
-     * by the subject's hash; shared by the event loops (entries are immutable, so a race costs a lookup).
-     */
-    private static final int RECENT_SUBJECT_SETS = 4096;
-    private final SubjectRules[] recentSubjects = new SubjectRules[2 * RECENT_SUBJECT_SETS];
+    /** {@link #ruleFor} and {@link #gs1Applies} of recent subjects: matching every pattern per message was 4 %. */
+    private final com.pharmabridge.protocol.RecentSubjects<SubjectRules> recentSubjects =
+            new com.pharmabridge.protocol.RecentSubjects<>(4096);
+    private final java.util.function.Function<String, SubjectRules> matchRules =
+            subject -> new SubjectRules(ruleFor(subject), gs1Applies(subject));
 
     private SubjectRules rulesFor(String subject) {
-        int set = ((subject.hashCode() * 0x9E3779B9) >>> 20) << 1;
-        SubjectRules first = recentSubjects[set];
-        if (first != null && first.subject().equals(subject)) {
-            return first;
-        }
-        SubjectRules second = recentSubjects[set + 1];
-        if (second != null && second.subject().equals(subject)) {
-            return second;
-        }
-        SubjectRules found = new SubjectRules(subject, ruleFor(subject), gs1Applies(subject));
-        recentSubjects[set + 1] = first;
-        recentSubjects[set] = found;
-        return found;
+        return recentSubjects.get(subject, matchRules);
     }
 
     private CompiledRule ruleFor(String subject) {
