@@ -229,7 +229,7 @@ public final class DeviceSession {
     /**
      * The message's bytes: for a message of one frame the array Vert.x already copied the frame into (nothing else
      * holds or reuses it), otherwise a copy. One copy less per message (~5 % of what a round trip allocated). The
-     * buffer is looked at through {@code byteBuf()}: {@code getByteBuf()} makes a slice of it each time (3 % of a loop).
+     * buffer is looked at through {@code byteBuf()}: {@code getByteBuf()} makes a slice each time (3 % of a loop).
      */
     private static byte[] bytesOf(Buffer message) {
         if (message instanceof io.vertx.core.buffer.impl.BufferImpl impl) {

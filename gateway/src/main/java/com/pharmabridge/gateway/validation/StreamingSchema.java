@@ -19,8 +19,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A JSON Schema (draft 2020-12) compiled for checking a payload straight from its bytes with a {@link JsonCursor}: no tree,
- * and numbers converted only where a bound or a type needs it. It covers a whitelist of keywords (see
+ * A JSON Schema (draft 2020-12) compiled for checking a payload straight from its bytes with a {@link JsonCursor}: no
+ * tree, and numbers converted only where a bound or a type needs it. It covers a whitelist of keywords (see
  * {@link #SUPPORTED}); a schema using any other keyword, anywhere it can reach, gets none ({@link #compile} returns
  * {@code null}) and stays with the networknt validator.
  * <p>
@@ -140,7 +140,7 @@ final class StreamingSchema {
         }
     }
 
-    /** Evaluates the value starting at the parser's current token against each target; one outcome per target. */
+    /** Evaluates the value starting at the cursor's current token against each target; one outcome per target. */
     private static byte[] evaluate(JsonCursor cursor, Node[] targets, String[] captureNames, String[] capture)
             throws IOException {
         Entry[] flat;

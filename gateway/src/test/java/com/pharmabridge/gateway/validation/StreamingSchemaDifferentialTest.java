@@ -70,7 +70,8 @@ class StreamingSchemaDifferentialTest {
      * Counts over the whole run: [cases, fast valid, fast invalid, fast unsure, networknt refused, networknt accepted
      * but fast unsure].
      */
-    private static final com.pharmabridge.protocol.EnvelopeDecoder ENVELOPES = new com.pharmabridge.protocol.EnvelopeDecoder();
+    private static final com.pharmabridge.protocol.EnvelopeDecoder ENVELOPES =
+            new com.pharmabridge.protocol.EnvelopeDecoder();
     private static final AtomicLongArray COUNTS = new AtomicLongArray(6);
     /** A few of the payloads networknt accepted that the fast path was unsure of, to see why. */
     private static final List<String> UNSURE_ACCEPTED = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -244,7 +245,8 @@ class StreamingSchemaDifferentialTest {
             envelope = ENVELOPES.decode(frame, 0, frame.length, validator.inspector());
         } catch (com.pharmabridge.protocol.EnvelopeDecodeException notJson) {
             // Only a payload that is no JSON value on its own (trailing content the tree parser ignores included)
-            assertThat(fast).as("fast path on a payload the envelope refuses: " + what).isNotEqualTo(StreamingSchema.VALID);
+            assertThat(fast).as("fast path on a payload the envelope refuses: " + what)
+                    .isNotEqualTo(StreamingSchema.VALID);
             return;
         }
         assertThat(envelope.inspection()).as(what).isNotNull();
