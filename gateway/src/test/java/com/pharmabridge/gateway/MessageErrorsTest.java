@@ -59,6 +59,13 @@ class MessageErrorsTest {
             assertError(device.awaitType(7), "INVALID_MESSAGE");
             device.send("[0,1,2]");
             assertError(device.awaitType(7), "INVALID_MESSAGE");
+            // A payload broken before the correlationId (the usual order): the Error still names the message.
+            device.send("{\"type\":0,\"subject\":\"telemetry.line1.x\",\"payload\":{\"value\":01},"
+                    + "\"correlationId\":\"broken-1\"}");
+            JsonNode named = device.awaitCorrelation("broken-1");
+            assertError(named, "INVALID_MESSAGE");
+            assertThat(named.path("payload").path("message").asText()).startsWith("Message is not valid JSON: ")
+                    .contains("(at byte ");
             assertStillOpen(device);
         }
     }

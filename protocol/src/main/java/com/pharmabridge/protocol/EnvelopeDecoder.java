@@ -1,5 +1,7 @@
 package com.pharmabridge.protocol;
 
+import java.util.Arrays;
+
 /**
  * Reads a device frame into an {@link Envelope} with a {@link JsonCursor}. The whole frame is checked as JSON in
  * UTF-8 (the payload too, token by token) but the payload is never materialised; its byte range in the frame is kept
@@ -35,9 +37,90 @@ public final class EnvelopeDecoder {
         try {
             return reader.read(new JsonCursor(frame, offset, length));
         } catch (JsonCursor.Malformed e) {
+            String correlationId = reader.correlationId != null ? reader.correlationId
+                    : plainCorrelationId(frame, offset, length);
             throw new EnvelopeDecodeException(ErrorCode.INVALID_MESSAGE, "Message is not valid JSON: " + e.getMessage(),
-                    reader.correlationId, reader.subject);
+                    correlationId, reader.subject);
         }
+    }
+
+    private static final byte[] CORRELATION_ID_NAME =
+            "correlationId".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The correlationId of a frame that is not valid JSON, so that the device's Error still names the message (a
+     * broken payload usually comes before the id): a plain one (letters, digits, {@code _ . : -}, at most 128) that is
+     * a member of the outermost object, found by a lenient scan that follows only strings and brackets. Null when
+     * there is none there, or the frame is too broken to tell.
+     */
+    public static String plainCorrelationId(byte[] frame, int offset, int length) {
+        int end = offset + length;
+        int depth = 0;
+        long objects = 0; // bit d: the bracket open at depth d + 1 is '{'
+        int i = offset;
+        while (i < end) {
+            byte b = frame[i];
+            if (b == '"') {
+                int close = closingQuote(frame, i + 1, end);
+                if (close < 0) {
+                    return null;
+                }
+                if (depth == 1
+                        && Arrays.equals(frame, i + 1, close, CORRELATION_ID_NAME, 0, CORRELATION_ID_NAME.length)) {
+                    int colon = Utf8.skipWhitespace(frame, close + 1, end - close - 1);
+                    if (colon < end && frame[colon] == ':') {
+                        int value = Utf8.skipWhitespace(frame, colon + 1, end - colon - 1);
+                        return value < end && frame[value] == '"' ? plainValue(frame, value + 1, end) : null;
+                    }
+                }
+                i = close + 1;
+                continue;
+            }
+            if (b == '{' || b == '[') {
+                if (depth == 64) {
+                    return null;
+                }
+                objects = b == '{' ? objects | (1L << depth) : objects & ~(1L << depth);
+                depth++;
+            } else if (b == '}' || b == ']') {
+                if (depth == 0 || ((objects >>> (depth - 1) & 1) == 1) != (b == '}')) {
+                    return null; // brackets that do not pair: no guess
+                }
+                depth--;
+            }
+            i++;
+        }
+        return null;
+    }
+
+    /** The index of the quote that closes a string whose content starts at {@code i}, or -1. */
+    private static int closingQuote(byte[] frame, int i, int end) {
+        while (i < end) {
+            if (frame[i] == '\\') {
+                i += 2;
+            } else if (frame[i] == '"') {
+                return i;
+            } else {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    private static String plainValue(byte[] frame, int from, int end) {
+        int i = from;
+        while (i < end && i - from <= MAX_CORRELATION_ID_LENGTH) {
+            byte c = frame[i];
+            if (c == '"') {
+                return i == from ? null : new String(frame, from, i - from, java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == ':' || c == '-')) {
+                return null;
+            }
+            i++;
+        }
+        return null;
     }
 
     /** One decode's state, so the error path can still report the correlation id read so far. */

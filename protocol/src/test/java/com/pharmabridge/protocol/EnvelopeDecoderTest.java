@@ -416,8 +416,24 @@ class EnvelopeDecoderTest {
     }
 
     @Test
-    void syntaxErrorBeforeTheCorrelationIdLeavesItUnknown() {
-        assertThat(decodeFails("{\"type\":0,\"payload\":{,},\"correlationId\":\"late\"}").correlationId()).isNull();
+    void aSyntaxErrorBeforeTheCorrelationIdStillNamesAPlainOneOfTheOutermostObject() {
+        assertThat(decodeFails("{\"type\":0,\"payload\":{,},\"correlationId\":\"late\"}").correlationId())
+                .isEqualTo("late");
+        assertThat(decodeFails("{\"type\":0,\"payload\":{\"value\":01,\"s\":\"}{\\\"\"},\"correlationId\" : \"m-1:a.b_c\"}")
+                .correlationId()).as("strings with brackets and escaped quotes are stepped over").isEqualTo("m-1:a.b_c");
+        assertThat(decodeFails("{\"type\":0,\"payload\":{\"correlationId\":\"inner\",\"v\":01}}").correlationId())
+                .as("one inside the payload is not the message's").isNull();
+        assertThat(decodeFails("{\"type\":0,\"payload\":{\"correlationId\":\"inner\",\"v\":01},\"correlationId\":\"outer\"}")
+                .correlationId()).isEqualTo("outer");
+        assertThat(decodeFails("{\"type\":0,\"payload\":[1,},\"correlationId\":\"x\"}").correlationId())
+                .as("brackets that do not pair: no guess").isNull();
+        assertThat(decodeFails("{\"type\":0,\"payload\":01,\"correlationId\":\"has space\"}").correlationId()).isNull();
+        assertThat(decodeFails("{\"type\":0,\"payload\":01,\"correlationId\":\"" + "a".repeat(129) + "\"}")
+                .correlationId()).isNull();
+        assertThat(decodeFails("{\"type\":0,\"payload\":01,\"correlationId\":\"" + "a".repeat(128) + "\"}")
+                .correlationId()).hasSize(128);
+        assertThat(decodeFails("{\"type\":0,\"payload\":01,\"correlationId\":\"unterminated").correlationId()).isNull();
+        assertThat(decodeFails("{\"type\":0,\"payload\":01,\"correlationId\":7}").correlationId()).isNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.pharmabridge.gateway.policy.EffectiveLimits;
 import com.pharmabridge.protocol.CloseCode;
 import com.pharmabridge.protocol.Envelope;
 import com.pharmabridge.protocol.EnvelopeDecodeException;
+import com.pharmabridge.protocol.EnvelopeDecoder;
 import com.pharmabridge.protocol.EnvelopeWriter;
 import com.pharmabridge.protocol.ErrorCode;
 import com.pharmabridge.protocol.MessageType;
@@ -293,6 +294,11 @@ public final class DeviceSession {
             } else {
                 refuse(e, e.correlationId(), e.subject());
             }
+            return;
+        } catch (RuntimeException defect) {
+            // A bug in decoding or a payload check must still get the device an answer, not a silent drop.
+            countInbound(null, bytes.length);
+            internalError(defect, EnvelopeDecoder.plainCorrelationId(bytes, 0, bytes.length), null);
             return;
         }
         countInbound(envelope.type(), bytes.length);
@@ -694,8 +700,13 @@ public final class DeviceSession {
         services.metrics().clockSkewed();
         if (!clockSkewLogged) {
             clockSkewLogged = true;
-            LOG.warn("Device {} clock is {} ms off the gateway's (limit {} s); its messages carry Clock-Skew-Ms",
-                    deviceId(), skewMillis, limits.maxClockSkew().toSeconds());
+            if (skewMillis == Long.MAX_VALUE) {
+                LOG.warn("Device {} sent a timestamp that is not an ISO-8601 date-time; its messages carry "
+                        + "Clock-Skew-Ms: unreadable", deviceId());
+            } else {
+                LOG.warn("Device {} clock is {} ms off the gateway's (limit {} s); its messages carry Clock-Skew-Ms",
+                        deviceId(), skewMillis, limits.maxClockSkew().toSeconds());
+            }
         }
     }
 

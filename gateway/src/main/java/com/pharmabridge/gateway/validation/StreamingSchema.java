@@ -450,8 +450,8 @@ final class StreamingSchema {
                     if (cursor.tokenEnd() - cursor.tokenStart() > MAX_NUMBER_TEXT) {
                         throw GIVE_UP;
                     }
-                    // Only an exponent can overflow a double here; the tree would hold Infinity, which networknt
-                    // treats as no number at all.
+                    // Only an exponent can overflow a double here; how networknt compares an Infinity (it accepts
+                    // 1e400 as a number) is left to it.
                     if (kind == NUMBER && cursor.hasExponent() && !Double.isFinite(doubleValue())) {
                         throw GIVE_UP;
                     }
