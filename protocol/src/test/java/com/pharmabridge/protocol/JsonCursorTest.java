@@ -276,13 +276,7 @@ class JsonCursorTest {
                 'r', 'e', 'n', 'l', (byte) 0xC0, (byte) 0xC3, (byte) 0xA9, (byte) 0x80, (byte) 0xBF, (byte) 0xE2,
                 (byte) 0x82, (byte) 0xAC, (byte) 0xED, (byte) 0xA0, (byte) 0xF0, (byte) 0x90, (byte) 0xF4,
                 (byte) 0xF5, 0, '\n', 0x1F, 0x7F};
-        return Arbitraries.integers().between(0, alphabet.length - 1).list().ofMaxSize(24).map(l -> {
-            byte[] out = new byte[l.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = alphabet[l.get(i)];
-            }
-            return out;
-        });
+        return JsonArbitraries.bytesFrom(alphabet, 24);
     }
 
     @Provide
@@ -293,15 +287,11 @@ class JsonCursorTest {
 
     @Provide
     Arbitrary<Integer> damage() {
-        return Arbitraries.integers().between(-3, 1000);
+        return JsonArbitraries.damage();
     }
 
     @Provide
     Arbitrary<String> values() {
-        return value(4);
-    }
-
-    private Arbitrary<String> value(int depth) {
         Arbitrary<String> scalars = Arbitraries.oneOf(
                 Arbitraries.of("true", "false", "null", "0", "-0", "1.25", "-3e7", "6.02E+23", "185.0", "42",
                         "1e-7", "0.1", "-0.0", "12345678901234567890", "2147483648", "9.999999999999999e22"),
@@ -310,17 +300,8 @@ class JsonCursorTest {
                 Arbitraries.strings().withChars("abc é✓\"\\/\n\t\u0001\ud800😀").ofMaxLength(12)
                         .map(s -> EnvelopeWriter.quote(new StringBuilder(), s).toString()),
                 Arbitraries.strings().withChars("abcu0123456789\\\"").ofMaxLength(12).map(s -> "\"" + s + "\""));
-        if (depth == 0) {
-            return scalars;
-        }
-        Arbitrary<String> arrays = value(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
-        Arbitrary<String> objects = Arbitraries.maps(Arbitraries.strings().withChars("abé\\u0").ofMaxLength(6),
-                value(depth - 1)).ofMaxSize(4).map(m -> {
-                    StringBuilder sb = new StringBuilder("{");
-                    m.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append('"').append(k).append("\" : ")
-                            .append(v));
-                    return sb.append('}').toString();
-                });
-        return Arbitraries.oneOf(scalars, arrays, objects);
+        // Names written raw, backslashes included: some are invalid escapes on purpose
+        return JsonArbitraries.values(4, scalars,
+                Arbitraries.strings().withChars("abé\\u0").ofMaxLength(6).map(k -> "\"" + k + "\""));
     }
 }

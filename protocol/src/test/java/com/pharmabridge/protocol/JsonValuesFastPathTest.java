@@ -110,13 +110,7 @@ class JsonValuesFastPathTest {
         byte[] alphabet = {'{', '}', '[', ']', '"', ':', ',', '1', '0', 'e', '-', ' ', '\\', 'u', 'a', 't', 'r',
                 'u', 'e', (byte) 0xC0, (byte) 0xC3, (byte) 0xA9, (byte) 0x80, (byte) 0xBF, (byte) 0xE2, (byte) 0x82,
                 (byte) 0xAC, (byte) 0xED, (byte) 0xA0, (byte) 0xF0, (byte) 0x90, (byte) 0xF4, (byte) 0xF5, 0};
-        return Arbitraries.integers().between(0, alphabet.length - 1).list().ofMaxSize(24).map(l -> {
-            byte[] out = new byte[l.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = alphabet[l.get(i)];
-            }
-            return out;
-        });
+        return JsonArbitraries.bytesFrom(alphabet, 24);
     }
 
     /** Random text from JSON's own characters: the fast path never accepts what Jackson refuses. */
@@ -162,30 +156,18 @@ class JsonValuesFastPathTest {
 
     @Provide
     Arbitrary<Integer> damage() {
-        return Arbitraries.integers().between(-3, 1000);
+        return JsonArbitraries.damage();
     }
 
     @Provide
     Arbitrary<String> values() {
-        return value(4);
-    }
-
-    private Arbitrary<String> value(int depth) {
         Arbitrary<String> scalars = Arbitraries.oneOf(
                 Arbitraries.of("true", "false", "null", "0", "-0", "1.25", "-3e7", "6.02E+23", "185.0", "42"),
                 Arbitraries.longs().map(Object::toString),
-                Arbitraries.strings().withChars("abc é✓\"\\/\n\t\u0001").ofMaxLength(12).map(JsonValuesFastPathTest::quote));
-        if (depth == 0) {
-            return scalars;
-        }
-        Arbitrary<String> arrays = value(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
-        Arbitrary<String> objects = Arbitraries.maps(Arbitraries.strings().alpha().ofMaxLength(6), value(depth - 1))
-                .ofMaxSize(4).map(m -> {
-                    StringBuilder sb = new StringBuilder("{");
-                    m.forEach((k, v) -> sb.append(sb.length() > 1 ? "," : "").append(quote(k)).append(" : ").append(v));
-                    return sb.append('}').toString();
-                });
-        return Arbitraries.oneOf(scalars, arrays, objects);
+                Arbitraries.strings().withChars("abc é✓\"\\/\n\t\u0001").ofMaxLength(12)
+                        .map(JsonValuesFastPathTest::quote));
+        return JsonArbitraries.values(4, scalars,
+                Arbitraries.strings().alpha().ofMaxLength(6).map(JsonValuesFastPathTest::quote));
     }
 
     private static String quote(String s) {
