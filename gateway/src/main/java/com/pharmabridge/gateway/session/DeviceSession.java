@@ -633,10 +633,11 @@ public final class DeviceSession {
     }
 
     void authenticated(AuthenticatedDevice authenticatedDevice) {
-        this.device = authenticatedDevice;
+        // Before the device is published (volatile): whoever sees the device sees its check
         identityHeadersVerified = NatsHeaders.isPrintableAscii(authenticatedDevice.deviceId())
                 && NatsHeaders.isPrintableAscii(authenticatedDevice.deviceType())
                 && NatsHeaders.isPrintableAscii(services.config().gateway().id());
+        this.device = authenticatedDevice;
         applyLimits(EffectiveLimits.resolve(limits, authenticatedDevice.limits()));
         this.authenticatedAt = Instant.now();
         if (authTimer >= 0) {
