@@ -21,7 +21,8 @@ import java.util.Set;
  * by {@link #create}. A schema whose keywords the {@link StreamingSchema} covers is first checked straight from the
  * frame's bytes (see {@link com.pharmabridge.protocol.JsonCursor}); only a payload that check does not find valid (or
  * a subject with GS1 checks, or a schema it does not cover) is parsed into a Jackson tree and checked by the networknt
- * validator, which stays the reference and words every refusal. Subjects no rule matches are not parsed at all. Thread-safe.
+ * validator, which stays the reference and words every refusal. Subjects no rule matches are not parsed at all.
+ * Thread-safe.
  */
 public final class PayloadValidator {
     /** The events of {@code batch.{batch-id}.{event}} the shipped "batch-event" schema accepts. */
