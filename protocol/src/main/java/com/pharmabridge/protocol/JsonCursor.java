@@ -436,11 +436,6 @@ public final class JsonCursor {
         return exponent;
     }
 
-    /** Whether the current string or field name has escapes (its bytes are not its text). */
-    public boolean hasEscapes() {
-        return escaped;
-    }
-
     /**
      * The current field name, decoded; names without escapes come from a cache shared by all cursors, so the same
      * name is the same String (and its hash is computed once).
