@@ -71,10 +71,12 @@ class FaultToleranceTest {
 
     @Test
     void gatewayRestartedMidStreamLosesAndDuplicatesNothing() throws Exception {
-        startPublishers();
+        // Held at half, so that messages are still to be sent when the gateway goes, however fast the first were acked.
+        startPublishers(gateway.wsUri(), MESSAGES_PER_DEVICE / 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged() > DEVICES * MESSAGES_PER_DEVICE / 4);
         int port = gateway.port();
         gateway.server().close();
+        publishers.forEach(ReliablePublisher::release);
         gateway.startOnPort(port);
         awaitAllAcknowledged();
 
